@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up a virtual environment with the test dependencies and run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/python -m pip install -q -U pip
+.venv/bin/python -m pip install -q -e '.[test]'
+if [ -f package.json ]; then npm ci --no-audit --no-fund --silent; fi
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,171 @@
+"""The archive as typed, validated data: Record, Term, Archive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .dates import RecordDate
+from .rights import Rights
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .problems import Problem
+
+#: Facets that become browse pages, in navigation order: (facet key, record attribute, label).
+FACETS: tuple[tuple[str, str, str], ...] = (
+    ("collections", "collections", "Collections"),
+    ("people", "people", "People"),
+    ("places", "places", "Places"),
+    ("subjects", "subjects", "Subjects"),
+    ("types", "type", "Types"),
+    ("languages", "languages", "Languages"),
+)
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language a record is written in."""
+
+    code: str
+    """ISO 639-1 code where one exists, else ISO 639-3 ("ru", "hu", "chu")."""
+    name: str
+    """English name ("Russian")."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One archival record, validated and normalised. Later stages never re-check it."""
+
+    id: str
+    """File stem; unique across documents/."""
+    path: str
+    """Source file, relative to the archive folder."""
+    title: str
+    """The record's title (plain text)."""
+    date: RecordDate
+    """When the record was created (EDTF)."""
+    body: str = ""
+    """The Markdown transcription."""
+    type: str = ""
+    """Kind of document: Report, Telegram, Memorandum…"""
+    summary: str = ""
+    """Abstract in inline Markdown."""
+    languages: tuple[Language, ...] = ()
+    """Languages of the original."""
+    creators: tuple[str, ...] = ()
+    """Authors, "Family, Given" (NFC)."""
+    people: tuple[str, ...] = ()
+    """People mentioned, "Family, Given" (NFC)."""
+    places: tuple[str, ...] = ()
+    """Places mentioned (NFC)."""
+    subjects: tuple[str, ...] = ()
+    """Subject terms (NFC)."""
+    collections: tuple[str, ...] = ()
+    """Collections the record belongs to (NFC)."""
+    classification: str = ""
+    """Security classification of the original ("Top Secret")."""
+    archive: str = ""
+    """Holding archive of the original."""
+    source: str = ""
+    """Archival citation of the original (free text)."""
+    rights: Rights | None = None
+    """Rights statement, resolved."""
+    uploaded: RecordDate | None = None
+    """When the record was added to this archive."""
+    related: tuple[str, ...] = ()
+    """Ids of related records (all exist)."""
+    files: tuple[str, ...] = ()
+    """Original files, relative to the archive folder (all exist, inside the archive)."""
+    body_line: int = 0
+    """File line where the body starts (for messages about the body)."""
+
+    @property
+    def type_terms(self) -> tuple[str, ...]:
+        return (self.type,) if self.type else ()
+
+    def facet_values(self, facet: str) -> tuple[str, ...]:
+        """The term names this record carries in a facet (see FACETS)."""
+        if facet == "types":
+            return self.type_terms
+        if facet == "languages":
+            return tuple(lang.name for lang in self.languages)
+        value: tuple[str, ...] = getattr(self, facet)
+        return value
+
+
+@dataclass(frozen=True)
+class Term:
+    """A value of a facet (a person, a collection…) and the records that carry it."""
+
+    facet: str
+    """Facet key: "people", "collections"…"""
+    name: str
+    """The name as written (NFC)."""
+    slug: str
+    """URL segment, unique within the facet."""
+    record_ids: tuple[str, ...]
+    """Records carrying the term, in date order."""
+    description: str = ""
+    """From archive.yaml, where given."""
+
+    @property
+    def count(self) -> int:
+        return len(self.record_ids)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Everything the render stage needs."""
+
+    settings: Settings
+    records: tuple[Record, ...]
+    """All records in date order (then title, then id)."""
+    terms: dict[str, dict[str, Term]] = field(default_factory=dict)
+    """facet -> term name -> Term."""
+
+    @cached_property
+    def by_id(self) -> dict[str, Record]:
+        return {r.id: r for r in self.records}
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Position of each record in date order."""
+        return {r.id: i for i, r in enumerate(self.records)}
+
+    def term(self, facet: str, name: str) -> Term:
+        return self.terms[facet][name]
+
+
+def record_sort_key(record: Record) -> tuple[str, str, str]:
+    return (record.date.sort_key, record.title.casefold(), record.id)
+
+
+def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, list["Problem"]]:
+    """Sort records, gather every facet's terms, give each a unique slug."""
+    from .problems import warning
+    from .slugs import assign_slugs
+
+    ordered = tuple(sorted(records, key=record_sort_key))
+    problems = []
+    terms: dict[str, dict[str, Term]] = {}
+    for facet, _, _ in FACETS:
+        carriers: dict[str, list[str]] = {}
+        first_path: dict[str, str] = {}
+        for record in ordered:
+            for name in record.facet_values(facet):
+                carriers.setdefault(name, []).append(record.id)
+                first_path.setdefault(name, record.path)
+        slugs, collisions = assign_slugs(list(carriers))
+        for base, names in collisions:
+            shown = ", ".join(f'"{n}" -> {slugs[n]}' for n in names)
+            problems.append(warning(first_path[names[1]], 0, facet,
+                                    f'different names share the URL slug "{base}": {shown}; '
+                                    "check whether they are the same name spelt differently"))
+        descriptions = settings.descriptions.get(facet, {})
+        terms[facet] = {
+            name: Term(facet, name, slugs[name], tuple(ids), descriptions.get(name, ""))
+            for name, ids in sorted(carriers.items())
+        }
+    return Archive(settings, ordered, terms), problems

@@ -1,0 +1,198 @@
+"""Jinja environment, the page plan, and the views each template gets.
+
+Templates are looked up in the archive's ``templates/`` first, then in the packaged defaults; the
+defaults stay reachable as ``default/<name>`` so an override can extend what it replaces.
+Autoescaping is on and an undefined variable fails the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import __version__, citations, urls
+from .markdown import render_inline, render_markdown
+from .model import FACETS, Archive, Record
+from .settings import Settings
+
+View = dict[str, Any]
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One planned output file."""
+
+    path: str
+    """Site path ("records/x/" or "feed.xml")."""
+    template: str
+    """Template name that renders it."""
+    view: Callable[[], View]
+    """Builds the template's data (called in the render stage, possibly in a worker)."""
+    records: tuple[str, ...] = field(default=())
+    """Ids of the records the page shows (for the manifest and for progress)."""
+
+
+def make_env(root: Path | None, settings: Settings) -> jinja2.Environment:
+    package = jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))
+    loaders: list[jinja2.BaseLoader] = []
+    if root is not None and (root / "templates").is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(root / "templates")))
+    loaders += [jinja2.PrefixLoader({"default": package}), package]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        site=settings,
+        url=lambda path: urls.url(settings, path),
+        absolute=lambda path: urls.absolute(settings, path),
+        asset=lambda name: urls.url(settings, urls.asset(name)),
+        facets=[{"key": key, "label": label, "url": urls.url(settings, urls.facet_index(key))}
+                for key, _, label in FACETS],
+        generator=f"archivegen {__version__}",
+    )
+    env.filters["markdown"] = lambda text: jinja2.utils.markupsafe.Markup(render_markdown(text))
+    env.filters["inline_markdown"] = lambda text: jinja2.utils.markupsafe.Markup(render_inline(text))
+    env.filters["json_script"] = json_script
+    return env
+
+
+def json_script(value: Any) -> jinja2.utils.markupsafe.Markup:
+    """JSON safe inside <script>: '<', '>' and '&' are escaped so '</script>' cannot close it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return jinja2.utils.markupsafe.Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def render_page(env: jinja2.Environment, page: Page) -> bytes:
+    return env.get_template(page.template).render(page.view()).encode("utf-8")
+
+
+def templates_digest(root: Path | None) -> str:
+    """Hash of every template that could be used (archive overrides and defaults)."""
+    h = hashlib.sha256(__version__.encode())
+    folders = [PACKAGE_TEMPLATES] + ([root / "templates"] if root and (root / "templates").is_dir() else [])
+    for folder in folders:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                h.update(file.relative_to(folder).as_posix().encode())
+                h.update(file.read_bytes())
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+
+
+def link(settings: Settings, text: str, path: str) -> dict[str, str]:
+    return {"text": text, "url": urls.url(settings, path)}
+
+
+def record_summary(archive: Archive, record: Record) -> View:
+    """What a listing shows of a record."""
+    s = archive.settings
+    return {
+        "id": record.id, "title": record.title, "url": urls.url(s, urls.record(record.id)),
+        "date": record.date.display, "date_iso": record.date.lower.isoformat(),
+        "approximate": record.date.approximate, "type": record.type, "summary": record.summary,
+    }
+
+
+def _term_links(archive: Archive, facet: str, names: tuple[str, ...]) -> list[dict[str, str]]:
+    out = []
+    for name in names:
+        term = archive.terms.get(facet, {}).get(name)
+        out.append(link(archive.settings, name, urls.term(facet, term.slug)) if term else {"text": name, "url": ""})
+    return out
+
+
+def record_view(archive: Archive, record: Record) -> View:
+    s = archive.settings
+    rows: list[dict[str, Any]] = []
+
+    def row(label: str, key: str, values: list[dict[str, str]]) -> None:
+        if values:
+            rows.append({"label": label, "key": key, "terms": values})
+
+    row("Date", "date", [{"text": record.date.display, "url": urls.url(s, urls.year(record.date.year)),
+                          "edtf": record.date.edtf}])
+    row("Type", "type", _term_links(archive, "types", record.type_terms))
+    row("Creators", "creators", [{"text": c, "url": ""} for c in record.creators])
+    row("Languages", "languages", _term_links(archive, "languages", tuple(l.name for l in record.languages)))
+    row("People", "people", _term_links(archive, "people", record.people))
+    row("Places", "places", _term_links(archive, "places", record.places))
+    row("Subjects", "subjects", _term_links(archive, "subjects", record.subjects))
+    row("Collections", "collections", _term_links(archive, "collections", record.collections))
+    row("Classification", "classification", [{"text": record.classification, "url": ""}] if record.classification else [])
+    row("Archive", "archive", [{"text": record.archive, "url": ""}] if record.archive else [])
+    row("Source", "source", [{"text": record.source, "url": ""}] if record.source else [])
+    related = [record_summary(archive, archive.by_id[r]) for r in record.related if r in archive.by_id]
+    files = [{"name": Path(f).name, "url": urls.url(s, urls.record_file(record.id, Path(f).name))} for f in record.files]
+    rights = record.rights
+    return {
+        "page_title": record.title,
+        "description": record.summary or record.title,
+        "lang": s.language,
+        "record": {
+            **record_summary(archive, record),
+            "edtf": record.date.edtf,
+            "body": record.body,
+            "classification": record.classification,
+            "languages": [{"code": l.code, "name": l.name} for l in record.languages],
+            "uploaded": record.uploaded.display if record.uploaded else "",
+            "source_path": record.path,
+        },
+        "rows": rows,
+        "files": files,
+        "related": related,
+        "rights": {"label": rights.label, "uri": rights.uri, "text": rights.text} if rights else None,
+        "citation": citations.chicago(record, s),
+        "breadcrumbs": [link(s, "Home", ""), link(s, "Records", urls.years_index())],
+        "extra": {},
+    }
+
+
+def home_view(archive: Archive) -> View:
+    s = archive.settings
+    collections = sorted(archive.terms.get("collections", {}).values(), key=lambda t: t.name.casefold())
+    dated = [r for r in archive.records if r.uploaded]
+    recent = sorted(dated, key=lambda r: (r.uploaded.sort_key if r.uploaded else "", r.date.sort_key, r.id),
+                    reverse=True)[: s.recent]
+    return {
+        "page_title": s.title,
+        "description": s.description or s.title,
+        "lang": s.language,
+        "collections": [{"name": t.name, "url": urls.url(s, urls.term("collections", t.slug)),
+                         "count": t.count, "description": t.description} for t in collections],
+        "recent": [dict(record_summary(archive, r), uploaded=r.uploaded.display if r.uploaded else "")
+                   for r in recent],
+        "total": len(archive.records),
+        "breadcrumbs": [],
+    }
+
+
+def plan_pages(archive: Archive) -> list[Page]:
+    """Every page of the site. Feature modules add their pages here."""
+    from . import browse, exports  # noqa: PLC0415 - feature modules import render's views
+
+    pages = [Page("", "home.html", lambda: home_view(archive))]
+    for record in archive.records:
+        pages.append(Page(urls.record(record.id), "record.html",
+                          (lambda r=record: record_view(archive, r)), (record.id,)))
+    pages += browse.plan(archive)
+    pages += exports.plan(archive)
+    return pages
+
+

@@ -1,0 +1,22 @@
+"""The search index: Pagefind over the staged HTML. The only module that runs Pagefind."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .problems import IndexingFailed
+
+
+def pagefind_command() -> list[str]:
+    """The Pagefind binary that ``pagefind[bin]`` installs, run through its Python entry point."""
+    return [sys.executable, "-m", "pagefind"]
+
+
+def build_index(site: Path, output_subdir: str = "pagefind") -> None:
+    """Index every page of ``site`` that has ``data-pagefind-body`` into ``site/<output_subdir>``."""
+    cmd = pagefind_command() + ["--site", str(site), "--output-subdir", output_subdir, "--silent"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")

@@ -1,0 +1,145 @@
+"""archive.yaml -> frozen Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .load import decode, parse_mapping
+from .problems import Problem, error, warning
+from .rights import Rights
+
+KNOWN_KEYS = {"title", "description", "base_url", "publisher", "language", "rights", "collections",
+              "people", "places", "subjects", "types", "page_size", "recent"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The archive's configuration."""
+
+    title: str
+    """Archive title, shown in the header of every page."""
+    base_url: str
+    """Absolute URL (or path) of the published site, ending in '/'."""
+    description: str = ""
+    """One paragraph shown on the home page and in meta descriptions."""
+    publisher: str = ""
+    """The institution publishing the archive (used in citations)."""
+    language: str = "en"
+    """Language of the site's interface, as a BCP 47 tag."""
+    rights: dict[str, Rights] = field(default_factory=dict)
+    """Rights statements defined by the archive, by key."""
+    descriptions: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Term descriptions by facet ("collections", "people"…) then term name."""
+    page_size: int = 50
+    """Records per page on term and year listings."""
+    recent: int = 10
+    """Records shown as recently uploaded on the home page and in the feed (feed: 5x)."""
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url: '/' or '/archive/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def origin(self) -> str:
+        """scheme://host of base_url, or '' when base_url is a bare path."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+
+    def with_base_url(self, base_url: str) -> "Settings":
+        from dataclasses import replace
+
+        return replace(self, base_url=normalise_base_url(base_url))
+
+
+def normalise_base_url(url: str) -> str:
+    url = url.strip() or "/"
+    return url if url.endswith("/") else url + "/"
+
+
+def parse_settings(text: str, path: str = "archive.yaml") -> tuple[Settings | None, list[Problem]]:
+    parsed, problems = parse_mapping(path, text, first_line=1)
+    if parsed is None:
+        return None, problems
+    fields, lines, _ = parsed
+
+    def line(key: str) -> int:
+        return lines.get(key, 1)
+
+    def text_field(key: str, default: str = "") -> str:
+        value = fields.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            problems.append(error(path, line(key), key, f"expected text, found {_type_name(value)}"))
+            return default
+        return value.strip()
+
+    for key in fields:
+        if key not in KNOWN_KEYS:
+            problems.append(warning(path, line(key), key, f"unknown setting; known: {', '.join(sorted(KNOWN_KEYS))}"))
+    title = text_field("title")
+    if not title:
+        problems.append(error(path, line("title"), "title", "required: the archive's name, e.g. 'title: Cold War Documents'"))
+    base_url = normalise_base_url(text_field("base_url", "/"))
+    parts = urlsplit(base_url)
+    if not (parts.path.startswith("/") and (not parts.scheme or parts.scheme in ("http", "https"))):
+        problems.append(error(path, line("base_url"), "base_url",
+                              f'"{base_url}" is not an http(s) URL or a path; e.g. https://example.org/archive/'))
+    rights: dict[str, Rights] = {}
+    raw_rights = fields.get("rights") or {}
+    if not isinstance(raw_rights, dict):
+        problems.append(error(path, line("rights"), "rights", "expected a mapping of keys to {label, text, uri}"))
+        raw_rights = {}
+    for key, value in raw_rights.items():
+        if not isinstance(value, dict) or not isinstance(value.get("label"), str):
+            problems.append(error(path, line("rights"), f"rights.{key}",
+                                  "expected 'label:' and 'text:' (and optionally 'uri:')"))
+            continue
+        rights[str(key)] = Rights(str(key), value["label"].strip(), str(value.get("uri") or "").strip(),
+                                  str(value.get("text") or "").strip())
+    descriptions: dict[str, dict[str, str]] = {}
+    for facet in ("collections", "people", "places", "subjects", "types"):
+        raw = fields.get(facet) or {}
+        if not isinstance(raw, dict):
+            problems.append(error(path, line(facet), facet, "expected a mapping of names to {description}"))
+            continue
+        descriptions[facet] = {}
+        for name, value in raw.items():
+            desc = value.get("description", "") if isinstance(value, dict) else value
+            descriptions[facet][str(name)] = str(desc or "").strip()
+    ints = {}
+    for key, default in (("page_size", 50), ("recent", 10)):
+        value = fields.get(key, default)
+        try:
+            ints[key] = int(value)
+            if ints[key] < 1:
+                raise ValueError
+        except (TypeError, ValueError):
+            problems.append(error(path, line(key), key, f"expected a positive whole number, found {value!r}"))
+            ints[key] = default
+    settings = Settings(
+        title=title, base_url=base_url, description=text_field("description"),
+        publisher=text_field("publisher"), language=text_field("language", "en") or "en",
+        rights=rights, descriptions=descriptions, page_size=ints["page_size"], recent=ints["recent"],
+    )
+    return settings, problems
+
+
+def load_settings(root: Path) -> tuple[Settings | None, list[Problem]]:
+    file = root / "archive.yaml"
+    if not file.is_file():
+        return None, [error("archive.yaml", 0, "file", f"not found in {root}; an archive folder needs "
+                            "archive.yaml (title, base_url…) beside documents/")]
+    text, problems = decode("archive.yaml", file.read_bytes())
+    if text is None:
+        return None, problems
+    return parse_settings(text)
+
+
+def _type_name(value: Any) -> str:
+    return {list: "a list", dict: "a mapping", bool: "true/false", type(None): "nothing"}.get(type(value), "a value")

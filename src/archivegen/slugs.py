@@ -1,0 +1,40 @@
+"""Readable, stable, unique URL slugs for term names."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from slugify import slugify as _slugify
+
+
+@lru_cache(maxsize=None)
+def slugify(name: str) -> str:
+    """ASCII, lowercase, hyphenated: "Kádár, János" -> "kadar-janos". Never empty."""
+    slug = _slugify(unicodedata.normalize("NFC", name), max_length=80, word_boundary=True)
+    return slug or "term-" + "-".join(f"{ord(c):x}" for c in name.strip()[:8]) or "term"
+
+
+def assign_slugs(names: list[str]) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
+    """Give every name a unique slug; return (name -> slug, [(base slug, names sharing it)]).
+
+    Names are sorted first, so the same set of names always gets the same slugs: the first name
+    in sorted order keeps the plain slug, the others get -2, -3… in order.
+    """
+    groups: dict[str, list[str]] = {}
+    for name in sorted(set(names)):
+        groups.setdefault(slugify(name), []).append(name)
+    taken = set(groups)
+    result: dict[str, str] = {}
+    collisions: list[tuple[str, list[str]]] = []
+    for base, members in sorted(groups.items()):
+        result[members[0]] = base
+        if len(members) > 1:
+            collisions.append((base, members))
+            n = 2
+            for name in members[1:]:
+                while f"{base}-{n}" in taken:
+                    n += 1
+                result[name] = f"{base}-{n}"
+                taken.add(f"{base}-{n}")
+    return result, collisions

@@ -1,0 +1,65 @@
+"""Every URL and output path of the site, in one place.
+
+Paths here are site-relative without a leading slash ("records/x/"); ``url()`` adds the
+base path so that every link works when the site is served under a sub-path.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from .settings import Settings
+
+FACET_ROOTS = {
+    "collections": "collections", "people": "people", "places": "places",
+    "subjects": "subjects", "types": "types", "languages": "languages",
+}
+
+
+def record(record_id: str) -> str:
+    return f"records/{record_id}/"
+
+
+def record_file(record_id: str, name: str) -> str:
+    return f"records/{record_id}/{name}"
+
+
+def facet_index(facet: str) -> str:
+    return f"{FACET_ROOTS[facet]}/"
+
+
+def term(facet: str, slug: str, page: int = 1) -> str:
+    base = f"{FACET_ROOTS[facet]}/{slug}/"
+    return base if page == 1 else f"{base}page/{page}/"
+
+
+def years_index() -> str:
+    return "years/"
+
+
+def year(y: int, page: int = 1) -> str:
+    base = f"years/{y:04d}/"
+    return base if page == 1 else f"{base}page/{page}/"
+
+
+def search(query: str = "") -> str:
+    return "search/" + (f"?q={quote(query)}" if query else "")
+
+
+def asset(name: str) -> str:
+    return f"assets/{name}"
+
+
+def output_file(path: str) -> str:
+    """The file a site path is written to: directories get index.html."""
+    return path + "index.html" if path.endswith("/") or path == "" else path
+
+
+def url(settings: Settings, path: str) -> str:
+    """Root-relative URL including the base path: url(s, "records/x/") -> "/archive/records/x/"."""
+    return settings.base_path + quote(path, safe="/?=&#%:@~+,;")
+
+
+def absolute(settings: Settings, path: str) -> str:
+    """Absolute URL for feeds, sitemaps and citations (base_url may be a bare path)."""
+    return settings.origin + url(settings, path)
