@@ -1,0 +1,98 @@
+"""Shared fixtures: the sample archive, small archives made in tmp_path, and the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SRC = REPO / "src"
+
+sys.path.insert(0, str(SRC))
+
+from archivegen.build import build_archive  # noqa: E402
+
+ARCHIVE_YAML = """\
+title: Test Archive
+description: A small archive for tests.
+base_url: https://example.org/archive/
+publisher: Test Program
+language: en
+rights:
+  local-reuse:
+    label: Reuse for research
+    text: You may reuse this for research.
+    uri: http://rightsstatements.org/vocab/InC-EDU/1.0/
+collections:
+  "Hungarian Revolution, 1956":
+    description: Records on the uprising.
+"""
+
+
+def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m archivegen ARGS`` as a user would, with this checkout's source."""
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    proc = subprocess.run([sys.executable, "-m", "archivegen", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"archivegen {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc
+
+
+def record_text(title: str = "A record", date: str = "1956-11-01", body: str = "Body text.", **fields: str) -> str:
+    """A record file's text; extra fields are YAML source lines (``people='["Nagy, Imre"]'``)."""
+    lines = [f"title: {title!r}" if "'" not in title else f'title: "{title}"', f"date: {date}"]
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+def make_archive(root: Path, records: dict[str, str], archive_yaml: str = ARCHIVE_YAML) -> Path:
+    """Write archive.yaml and documents/<name> for each record text; return root."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "archive.yaml").write_text(textwrap.dedent(archive_yaml), encoding="utf-8")
+    for name, text in records.items():
+        path = root / "documents" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "documents").mkdir(exist_ok=True)
+    return root
+
+
+@pytest.fixture
+def tmp_archive(tmp_path: Path):
+    """Factory: tmp_archive({"a.md": record_text(...)}) -> archive root."""
+    def factory(records: dict[str, str], archive_yaml: str = ARCHIVE_YAML) -> Path:
+        return make_archive(tmp_path / "archive", records, archive_yaml)
+    return factory
+
+
+def copy_sample(dest: Path) -> Path:
+    """A copy of the repository's sample archive (archive.yaml, documents/, templates/)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "archive.yaml", dest / "archive.yaml")
+    shutil.copytree(REPO / "documents", dest / "documents")
+    if (REPO / "templates").is_dir():
+        shutil.copytree(REPO / "templates", dest / "templates")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive built once per session (with its search index), at base_url /archive/."""
+    root = copy_sample(tmp_path_factory.mktemp("sample"))
+    build_archive(root)
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def sample_site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive built for serving at the root of a host (base_url /)."""
+    root = copy_sample(tmp_path_factory.mktemp("sample-root"))
+    build_archive(root, base_url="/")
+    return root / "site"
