@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -146,6 +147,7 @@ def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, lis
     """Sort records, gather every facet's terms, give each a unique slug."""
     from .problems import warning
     from .slugs import assign_slugs
+    from .urls import RESERVED_SLUGS
 
     ordered = tuple(sorted(records, key=record_sort_key))
     problems = []
@@ -157,13 +159,14 @@ def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, lis
             for name in record.facet_values(facet):
                 carriers.setdefault(name, []).append(record.id)
                 first_path.setdefault(name, record.path)
-        slugs, collisions = assign_slugs(list(carriers))
+        slugs, collisions = assign_slugs(list(carriers), RESERVED_SLUGS)
         for base, names in collisions:
             shown = ", ".join(f'"{n}" -> {slugs[n]}' for n in names)
             problems.append(warning(first_path[names[1]], 0, facet,
                                     f'different names share the URL slug "{base}": {shown}; '
                                     "check whether they are the same name spelt differently"))
-        descriptions = settings.descriptions.get(facet, {})
+        # Record names are NFC (validate.py); archive.yaml keys must meet them in the same form.
+        descriptions = {unicodedata.normalize("NFC", k): v for k, v in settings.descriptions.get(facet, {}).items()}
         terms[facet] = {
             name: Term(facet, name, slugs[name], tuple(ids), descriptions.get(name, ""))
             for name, ids in sorted(carriers.items())

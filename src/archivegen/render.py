@@ -160,8 +160,15 @@ def record_view(archive: Archive, record: Record) -> View:
         "rights": {"label": rights.label, "uri": rights.uri, "text": rights.text} if rights else None,
         "citation": citations.chicago(record, s),
         "breadcrumbs": [link(s, "Home", ""), link(s, "Records", urls.years_index())],
+        "neighbours": _browse().collection_neighbours(archive, record),
         "extra": {},
     }
+
+
+def _browse() -> Any:
+    from . import browse  # noqa: PLC0415 - browse imports render's views
+
+    return browse
 
 
 def home_view(archive: Archive) -> View:

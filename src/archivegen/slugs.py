@@ -15,24 +15,29 @@ def slugify(name: str) -> str:
     return slug or "term-" + "-".join(f"{ord(c):x}" for c in name.strip()[:8]) or "term"
 
 
-def assign_slugs(names: list[str]) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
+def assign_slugs(names: list[str], reserved: frozenset[str] = frozenset()
+                 ) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
     """Give every name a unique slug; return (name -> slug, [(base slug, names sharing it)]).
 
     Names are sorted first, so the same set of names always gets the same slugs: the first name
-    in sorted order keeps the plain slug, the others get -2, -3… in order.
+    in sorted order keeps the plain slug, the others get -2, -3… in order. A ``reserved`` slug
+    (a page beside the term pages, such as ``by-count``) is never given to a name: every name
+    that would take it gets a numbered one instead.
     """
     groups: dict[str, list[str]] = {}
     for name in sorted(set(names)):
         groups.setdefault(slugify(name), []).append(name)
-    taken = set(groups)
+    taken = set(groups) | reserved
     result: dict[str, str] = {}
     collisions: list[tuple[str, list[str]]] = []
     for base, members in sorted(groups.items()):
-        result[members[0]] = base
+        if base not in reserved:
+            result[members[0]] = base
         if len(members) > 1:
             collisions.append((base, members))
+        if len(members) > 1 or base in reserved:
             n = 2
-            for name in members[1:]:
+            for name in members[1:] if base not in reserved else members:
                 while f"{base}-{n}" in taken:
                     n += 1
                 result[name] = f"{base}-{n}"

@@ -28,6 +28,15 @@ def facet_index(facet: str) -> str:
     return f"{FACET_ROOTS[facet]}/"
 
 
+#: Segments beside the term pages inside a facet's folder; no term may take them as its slug.
+RESERVED_SLUGS = frozenset({"by-count"})
+
+
+def facet_index_by_count(facet: str) -> str:
+    """The facet's terms, most records first (the A–Z list is facet_index)."""
+    return f"{FACET_ROOTS[facet]}/by-count/"
+
+
 def term(facet: str, slug: str, page: int = 1) -> str:
     base = f"{FACET_ROOTS[facet]}/{slug}/"
     return base if page == 1 else f"{base}page/{page}/"
