@@ -1,10 +1,215 @@
-"""Site-wide exports: feed, sitemap, data files, 404. (Issue #4.)"""
+"""Site-wide and per-record exports: feed, sitemap, robots.txt, data files, 404, citation files. (#4)
+
+Non-HTML outputs are ordinary Pages. XML goes through autoescaped templates (feed.xml,
+sitemap.xml); text outputs (BibTeX, RIS, JSON, CSV) are built in Python and rendered through
+``exports/raw.txt``, which is not autoescaped because of its extension, so no change to the
+render stage was needed.
+
+Everything here is deterministic: the feed's ``updated`` comes from the records' upload dates, never
+from the build clock, and every listing is sorted.
+"""
 
 from __future__ import annotations
 
-from .model import Archive
-from .render import Page
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from . import citations, urls
+from .markdown import render_inline
+from .model import Archive, Record
+from .render import Page, View
+
+RAW = "exports/raw.txt"
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
+MULTI_SEPARATOR = "; "
+"""How records.csv joins multi-valued fields (records.json keeps them as arrays)."""
+
+#: The columns of records.json/.csv: (name, multi-valued, description shown on the /data/ page).
+COLUMNS: tuple[tuple[str, bool, str], ...] = (
+    ("id", False, "The record's identifier (its file name without .md)."),
+    ("url", False, "The record's page."),
+    ("title", False, "Title."),
+    ("date", False, "Date of the original as EDTF (1956-11-01, 1956-11, 1956~, 1956-10-23/1956-11-04)."),
+    ("date_display", False, "The date as the site shows it."),
+    ("date_start", False, "Earliest day the date can mean (YYYY-MM-DD)."),
+    ("date_end", False, "Latest day the date can mean (YYYY-MM-DD)."),
+    ("type", False, "Kind of document (Report, Telegram…)."),
+    ("summary", False, "Abstract (inline Markdown)."),
+    ("creators", True, 'Authors, people as "Family, Given".'),
+    ("languages", True, "Languages of the original, ISO 639 codes."),
+    ("people", True, 'People mentioned, as "Family, Given".'),
+    ("places", True, "Places mentioned."),
+    ("subjects", True, "Subject terms."),
+    ("collections", True, "Collections the record belongs to."),
+    ("classification", False, "Security classification of the original."),
+    ("archive", False, "Archive holding the original."),
+    ("source", False, "Archival reference of the original."),
+    ("rights", False, "Rights statement: its label."),
+    ("rights_uri", False, "Rights statement: its URI, where it has one."),
+    ("uploaded", False, "When the record was added (EDTF)."),
+    ("related", True, "Ids of related records."),
+    ("files", True, "Original files (URLs)."),
+)
 
 
-def plan(archive: Archive) -> list[Page]:
-    return []
+def record_data(archive: Archive, record: Record) -> dict[str, Any]:
+    s = archive.settings
+    return {
+        "id": record.id,
+        "url": urls.absolute(s, urls.record(record.id)),
+        "title": record.title,
+        "date": record.date.edtf,
+        "date_display": record.date.display,
+        "date_start": record.date.lower.isoformat(),
+        "date_end": record.date.upper.isoformat(),
+        "type": record.type,
+        "summary": record.summary,
+        "creators": list(record.creators),
+        "languages": [lang.code for lang in record.languages],
+        "people": list(record.people),
+        "places": list(record.places),
+        "subjects": list(record.subjects),
+        "collections": list(record.collections),
+        "classification": record.classification,
+        "archive": record.archive,
+        "source": record.source,
+        "rights": record.rights.label if record.rights else "",
+        "rights_uri": record.rights.uri if record.rights else "",
+        "uploaded": record.uploaded.edtf if record.uploaded else "",
+        "related": list(record.related),
+        "files": [urls.absolute(s, urls.record_file(record.id, f.rsplit("/", 1)[-1])) for f in record.files],
+    }
+
+
+def records_json(archive: Archive) -> str:
+    rows = [record_data(archive, r) for r in archive.records]
+    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+
+
+def records_csv(archive: Archive) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
+    writer.writerow([name for name, _, _ in COLUMNS])
+    for record in archive.records:
+        data = record_data(archive, record)
+        writer.writerow([MULTI_SEPARATOR.join(data[name]) if multi else data[name] for name, multi, _ in COLUMNS])
+    return out.getvalue()
+
+
+def _raw(path: str, make: Callable[[], str], records: tuple[str, ...] = ()) -> Page:
+    return Page(path, RAW, lambda: {"text": make()}, records)
+
+
+# ---------------------------------------------------------------------------------------------
+# Feed
+
+
+def _timestamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def feed_records(archive: Archive) -> list[Record]:
+    """The most recently uploaded records (as on the home page, 5x as many); newest first."""
+    dated = [r for r in archive.records if r.uploaded]
+    dated.sort(key=lambda r: (r.uploaded.sort_key if r.uploaded else "", r.date.sort_key, r.id), reverse=True)
+    return dated[: archive.settings.recent * 5]
+
+
+def feed_view(archive: Archive) -> View:
+    s = archive.settings
+    entries = []
+    for r in feed_records(archive):
+        assert r.uploaded is not None
+        entries.append({
+            "id": urls.absolute(s, urls.record(r.id)) if s.origin else f"urn:archivegen:{r.id}",
+            "title": r.title, "url": urls.absolute(s, urls.record(r.id)),
+            # The upload date is when the entry appeared; the feed has no other clock.
+            "updated": _timestamp(r.uploaded.lower),
+            "summary": str(render_inline(r.summary)) if r.summary else "",
+            "date": r.date.display,
+            "authors": list(r.creators),
+        })
+    # No uploads: the newest record date; no records at all: the Unix epoch (never the clock).
+    updated = max((e["updated"] for e in entries),
+                  default=_timestamp(max((r.date.lower for r in archive.records), default=date(1970, 1, 1))))
+    return {
+        "feed_id": urls.absolute(s, "") if s.origin else "urn:archivegen:" + s.base_path,
+        "title": s.title, "subtitle": s.description, "author": s.publisher or s.title,
+        "home": urls.absolute(s, ""), "self_url": urls.absolute(s, "feed.xml"),
+        "updated": updated, "entries": entries,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Sitemap
+
+
+def is_listed_html(page: Page) -> bool:
+    """Pages a sitemap lists: every HTML page but the error page."""
+    return (page.path == "" or page.path.endswith("/") or page.path.endswith(".html")) and page.path != "404.html"
+
+
+def _sitemap_pages(archive: Archive, pages: list[Page]) -> list[Page]:
+    s = archive.settings
+    paths = sorted({p.path for p in pages if is_listed_html(p)})
+    chunks = [paths[i:i + SITEMAP_LIMIT] for i in range(0, len(paths), SITEMAP_LIMIT)] or [[]]
+
+    def urlset(chunk: list[str]) -> Callable[[], View]:
+        return lambda: {"kind": "urlset", "locs": [urls.absolute(s, p) for p in chunk]}
+
+    if len(chunks) == 1:
+        return [Page("sitemap.xml", "sitemap.xml", urlset(chunks[0]))]
+    # More URLs than one file may hold: sitemap.xml becomes an index of numbered sitemaps.
+    out = [Page(f"sitemap-{i}.xml", "sitemap.xml", urlset(chunk)) for i, chunk in enumerate(chunks, 1)]
+    index = [urls.absolute(s, f"sitemap-{i}.xml") for i in range(1, len(chunks) + 1)]
+    out.append(Page("sitemap.xml", "sitemap.xml", lambda: {"kind": "index", "locs": index}))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+def data_view(archive: Archive) -> View:
+    s = archive.settings
+    return {
+        "page_title": "Data", "description": f"Download the metadata of every record in {s.title}.",
+        "lang": s.language, "breadcrumbs": [{"text": "Home", "url": urls.url(s, "")}],
+        "total": len(archive.records), "separator": MULTI_SEPARATOR,
+        "columns": [{"name": n, "multi": m, "description": d} for n, m, d in COLUMNS],
+        "json_url": urls.url(s, "data/records.json"), "csv_url": urls.url(s, "data/records.csv"),
+        "feed_url": urls.url(s, "feed.xml"),
+        "sitemap_url": urls.url(s, "sitemap.xml") if s.origin else "",
+    }
+
+
+def not_found_view(archive: Archive) -> View:
+    s = archive.settings
+    return {"page_title": "Page not found", "description": "This page does not exist.", "lang": s.language,
+            "breadcrumbs": [], "total": len(archive.records)}
+
+
+def plan(archive: Archive, pages: list[Page]) -> list[Page]:
+    """The export pages; ``pages`` is the plan so far (the sitemap lists its HTML pages)."""
+    s = archive.settings
+    out: list[Page] = []
+    for record in archive.records:
+        ids = (record.id,)
+        out.append(_raw(urls.record_file(record.id, "citation.bib"), lambda r=record: citations.bibtex(r, s), ids))
+        out.append(_raw(urls.record_file(record.id, "citation.ris"), lambda r=record: citations.ris(r, s), ids))
+        out.append(_raw(urls.record_file(record.id, "record.json"), lambda r=record: citations.csl_json(r, s), ids))
+    every = tuple(r.id for r in archive.records)
+    out.append(Page("feed.xml", "feed.xml", lambda: feed_view(archive), tuple(r.id for r in feed_records(archive))))
+    out.append(Page("data/", "data.html", lambda: data_view(archive)))
+    out.append(_raw("data/records.json", lambda: records_json(archive), every))
+    out.append(_raw("data/records.csv", lambda: records_csv(archive), every))
+    out.append(Page("404.html", "404.html", lambda: not_found_view(archive)))
+    # Sitemaps need absolute URLs: with a bare-path base_url there is no sitemap to point to.
+    sitemaps = _sitemap_pages(archive, pages + out) if s.origin else []
+    out += sitemaps
+    out.append(Page("robots.txt", "robots.txt", lambda: {"sitemap": urls.absolute(s, "sitemap.xml") if sitemaps else ""}))
+    return out
