@@ -74,6 +74,8 @@ def validate_record(raw: RawRecord, settings: Settings, root: Path | None = None
             hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(KNOWN_FIELDS)}"
             problems.append(warning(path, line(key), key, f"unknown field{hint}"))
     for key in REQUIRED:
+        if key in raw.lines and key not in f:
+            continue  # present but refused by the loader, which reported why
         if f.get(key) in (None, "", []):
             at = line(key) if key in f else raw.end_line
             example = "title: Andropov Report, 1 November 1956" if key == "title" else "date: 1956-11-01"
