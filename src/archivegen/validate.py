@@ -161,11 +161,21 @@ def validate_record(raw: RawRecord, settings: Settings, root: Path | None = None
             problems.append(error(path, line("related", i), "related", f'"{rel}" is not a record id'))
 
     files: list[str] = []
+    copied_as: dict[str, str] = {}
     for i, name in enumerate(lists.get("files", ())):
         resolved, problem = _check_file(raw.path, name, root)
+        # Originals are copied to records/<id>/<file name>: two with one name would overwrite each
+        # other, and index.html would replace the record page itself.
+        base = PurePosixPath(name.replace("\\", "/")).name
+        if not problem and base.casefold() == "index.html":
+            problem = f'"{name}": a file named index.html would replace the record page; rename it'
+        elif not problem and base.casefold() in copied_as:
+            problem = (f'"{name}" has the same file name as "{copied_as[base.casefold()]}"; both would be '
+                       f"published as records/{raw.id}/{base}: rename one")
         if problem:
             problems.append(error(path, line("files", i), "files", problem))
         elif resolved:
+            copied_as[base.casefold()] = name
             files.append(resolved)
 
     if any(p.severity.value == "error" for p in problems) or "title" not in text or "date" not in dates:
