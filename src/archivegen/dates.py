@@ -5,6 +5,7 @@ Accepted (and documented in docs/records.md):
 - Level 0: ``1956``, ``1956-11``, ``1956-11-01`` and intervals of them ``1956-10-23/1956-11-04``.
 - Level 1 qualifiers on a whole date or on each end of an interval: ``~`` approximate,
   ``?`` uncertain, ``%`` both; unspecified digits ``195X``, ``19XX``, ``1956-XX``, ``1956-11-XX``.
+- Also interval ends with unspecified digits (``195X/1960``), which EDTF puts in Level 2.
 
 Displayed as: ``1956-11-01`` "November 1, 1956"; ``1956-11`` "November 1956"; ``1956``
 "1956"; ``1956~`` "ca. 1956"; ``1956-11?`` "November 1956?"; ``1956%`` "ca. 1956?"; ``195X``
