@@ -66,12 +66,21 @@ def check_duplicate_paths(pages: list[Page], archive: Archive) -> list[Problem]:
     claims: dict[str, list[Page]] = {}
     for page in pages:
         claims.setdefault(page.path.casefold(), []).append(page)
+    files_of: dict[str, list[str]] = {}  # record id -> source files (several when ids clash)
+    for record in archive.records:
+        files_of.setdefault(record.id, []).append(record.path)
     problems = []
-    for path, claimants in sorted(claims.items()):
+    for _, claimants in sorted(claims.items()):
         if len(claimants) > 1:
-            names = "; ".join(f"{c.template} for {', '.join(c.records) or 'the site'}" for c in claimants)
-            source = archive.by_id[claimants[0].records[0]].path if claimants[0].records else "archive.yaml"
-            problems.append(error(source, 0, "url", f"/{path} is claimed by more than one page: {names}"))
+            names: list[str] = []
+            for c in claimants:
+                sources = [f for r in c.records[:3] for f in files_of.get(r, [])] if c.records else []
+                for name in sources or [f"{c.template} (the site)"]:
+                    if name not in names:
+                        names.append(name)
+            source = next((n for n in names if n.startswith("documents/")), "archive.yaml")
+            problems.append(error(source, 1 if source != "archive.yaml" else 0, "url", f"/{claimants[0].path} is claimed by more than one page: "
+                                  f"{', '.join(names)}; change an id or a name so that each has its own URL"))
     return problems
 
 

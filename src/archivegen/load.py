@@ -216,10 +216,15 @@ def parse_mapping(path: str, source: str, first_line: int = 1) -> tuple[
             return None, [error(path, root.start_mark.line + off, where,
                                 f"expected 'field: value' lines (a mapping), found {_kind(root)}; "
                                 "e.g. 'title: Andropov Report'")]
-        if _expanded_size(root, {}) > MAX_NODES:
-            return None, [error(path, root.start_mark.line + off, where,
-                                f"more than {MAX_NODES} values once aliases (*name) are expanded; "
-                                "remove the aliases")]
+        memo: dict[int, int] = {}
+        total = 0
+        for key_node, value_node in root.value:
+            total += _expanded_size(key_node, memo) + _expanded_size(value_node, memo)
+            if total > MAX_NODES:  # report the field where the expansion crosses the bound
+                name = key_node.value if isinstance(key_node, ScalarNode) else where
+                return None, [error(path, key_node.start_mark.line + off, name,
+                                    f"more than {MAX_NODES} values once aliases (*name) are expanded; "
+                                    "write the values out instead of using aliases")]
         fields: dict[str, Any] = {}
         lines: dict[str, int] = {}
         item_lines: dict[str, list[int]] = {}
@@ -260,8 +265,11 @@ def parse_mapping(path: str, source: str, first_line: int = 1) -> tuple[
     except yaml.YAMLError as exc:
         return None, [error(path, max(off - 1, 1), where, f"YAML error: {exc}")]
     except RecursionError:
-        return None, [error(path, off, where, "values are nested too deeply (hundreds of [ or { "
-                            "levels); a field holds text or a list of text")]
+        # No mark survives the overflow: point at the line with the most brackets.
+        rows = source.split("\n")
+        worst = max(range(len(rows)), key=lambda i: rows[i].count("[") + rows[i].count("{"))
+        return None, [error(path, worst + off, where, "values are nested too deeply (hundreds of "
+                            "[ or { levels); a field holds text or a list of text")]
     finally:
         loader.dispose()
     return (fields, lines, item_lines), problems

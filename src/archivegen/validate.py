@@ -132,7 +132,8 @@ def validate_record(raw: RawRecord, settings: Settings, root: Path | None = None
         if value in (None, ""):
             continue
         if isinstance(value, bool) or not isinstance(value, str):
-            problems.append(error(path, line(key), key, f"expected an EDTF date, found {_describe(value)}"))
+            problems.append(error(path, line(key), key, f"expected an EDTF date, found {_describe(value)}; "
+                                  f"e.g. {key}: 1956-11-01 or {key}: 1956-10-23/1956-11-04"))
             continue
         try:
             dates[key] = parse_date(value)
