@@ -136,6 +136,8 @@ _YAML_HINTS = (
     ("undefined alias", "'*' starts a YAML alias; quote values that start with '*'"),
     ("'\\t'", "a tab is used for indentation; indent with spaces"),
     ("cannot start any token", "a value starts with a character YAML reserves (@, `, %, tab); quote it"),
+    ("found '<scalar>'", "text follows a quoted value on that line; put the whole value inside the "
+     "quotes (- \"Kádár, János (first secretary)\")"),
     ("block collection", "a list item is indented differently from the others; line up the '-'"),
     ("block mapping", "a line is indented differently from the others, or text follows a quoted "
      "value; each field is one 'name: value' line starting at the left margin"),
