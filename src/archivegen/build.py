@@ -9,10 +9,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import search, urls, write
 from .load import RawRecord, find_documents, read_record
 from .model import Archive, Record, build_model
-from .problems import BuildFailed, Problem, error, has_errors, sort_problems
+from .problems import ArchivegenError, BuildFailed, Problem, error, has_errors, sort_problems
 from .render import Page, make_env, plan_pages, render_page
 from .settings import load_settings
 from .validate import cross_check, validate_record
@@ -109,7 +111,13 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     try:
         write.copy_static(staging)
         for page in pages:
-            write.write_file(staging, urls.output_file(page.path), render_page(env, page))
+            try:
+                html = render_page(env, page)
+            except jinja2.TemplateError as exc:  # a theme bug (e.g. an undefined variable): no traceback
+                where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+                raise ArchivegenError(f"{where}template {page.template} failed on /{page.path}: "
+                                      f"{type(exc).__name__}: {exc}") from exc
+            write.write_file(staging, urls.output_file(page.path), html)
         for record in archive.records:
             for rel in record.files:
                 write.copy_file(root / rel, staging, urls.record_file(record.id, Path(rel).name))
