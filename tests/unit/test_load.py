@@ -115,8 +115,8 @@ def test_syntax_error_in_a_list_item_points_at_that_line() -> None:
     text = '---\ntitle: T\ndate: 1956\npeople:\n  - Nagy, Imre\n  - "Kádár, János" (first secretary)\n---\n'
     assert _messages(text) == [
         "documents/x.md:6: error: front matter: YAML syntax error: while parsing a block collection "
-        "expected <block end>, but found '<scalar>' (opened on line 5); text follows a quoted value on "
-        'that line; put the whole value inside the quotes (- "Kádár, János (first secretary)")']
+        "did not find expected '-' indicator (opened on line 5) (text after a closing quote); text follows "
+        'a quoted value on that line; put the whole value inside the quotes ("Kádár, János (first secretary)")']
 
 
 def test_unclosed_quote_points_at_where_it_opens() -> None:
