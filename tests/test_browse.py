@@ -24,6 +24,10 @@ FACETS = ("collections", "people", "places", "subjects", "types", "languages")
 #: page exists after merging; nothing else is excluded from the link check.
 PENDING_PAGES = ("search/",)
 
+def _pending(problem: str) -> bool:
+    return any(f"-> {p}index.html does not exist" in problem for p in PENDING_PAGES)
+
+
 KADAR_NFC = unicodedata.normalize("NFC", "Kádár, János")
 KADAR_NFD = unicodedata.normalize("NFD", "Kádár, János")
 
@@ -195,13 +199,11 @@ def test_every_page_navigates_to_every_index_and_shows_breadcrumbs(sample_site: 
 
 
 def test_no_broken_internal_link_in_the_sample_site_under_a_sub_path(sample_site: Path):
-    pending = {"/archive/" + p for p in PENDING_PAGES}
-    assert [b for b in broken_links(sample_site, "/archive/") if b.split(" ", 1)[0] not in pending] == []
+    assert [b for b in broken_links(sample_site, "/archive/") if not _pending(b)] == []
 
 
 def test_no_broken_internal_link_in_the_sample_site_at_the_root(sample_site_root: Path):
-    pending = {"/" + p for p in PENDING_PAGES}
-    assert [b for b in broken_links(sample_site_root, "/") if b.split(" ", 1)[0] not in pending] == []
+    assert [b for b in broken_links(sample_site_root, "/") if not _pending(b)] == []
 
 
 def test_link_checker_reports_missing_files_fragments_and_links_leaving_the_base(tmp_path: Path):

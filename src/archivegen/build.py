@@ -9,10 +9,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import search, urls, write
 from .load import RawRecord, find_documents, read_record
 from .model import Archive, Record, build_model
-from .problems import BuildFailed, Problem, error, has_errors, sort_problems
+from .problems import ArchivegenError, BuildFailed, Problem, error, has_errors, sort_problems
 from .render import Page, make_env, plan_pages, render_page
 from .settings import load_settings
 from .validate import cross_check, validate_record
@@ -66,12 +68,21 @@ def check_duplicate_paths(pages: list[Page], archive: Archive) -> list[Problem]:
     claims: dict[str, list[Page]] = {}
     for page in pages:
         claims.setdefault(page.path.casefold(), []).append(page)
+    files_of: dict[str, list[str]] = {}  # record id -> source files (several when ids clash)
+    for record in archive.records:
+        files_of.setdefault(record.id, []).append(record.path)
     problems = []
-    for path, claimants in sorted(claims.items()):
+    for _, claimants in sorted(claims.items()):
         if len(claimants) > 1:
-            names = "; ".join(f"{c.template} for {', '.join(c.records) or 'the site'}" for c in claimants)
-            source = archive.by_id[claimants[0].records[0]].path if claimants[0].records else "archive.yaml"
-            problems.append(error(source, 0, "url", f"/{path} is claimed by more than one page: {names}"))
+            names: list[str] = []
+            for c in claimants:
+                sources = [f for r in c.records[:3] for f in files_of.get(r, [])] if c.records else []
+                for name in sources or [f"{c.template} (the site)"]:
+                    if name not in names:
+                        names.append(name)
+            source = next((n for n in names if n.startswith("documents/")), "archive.yaml")
+            problems.append(error(source, 1 if source != "archive.yaml" else 0, "url", f"/{claimants[0].path} is claimed by more than one page: "
+                                  f"{', '.join(names)}; change an id or a name so that each has its own URL"))
     return problems
 
 
@@ -100,7 +111,13 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     try:
         write.copy_static(staging)
         for page in pages:
-            write.write_file(staging, urls.output_file(page.path), render_page(env, page))
+            try:
+                html = render_page(env, page)
+            except jinja2.TemplateError as exc:  # a theme bug (e.g. an undefined variable): no traceback
+                where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+                raise ArchivegenError(f"{where}template {page.template} failed on /{page.path}: "
+                                      f"{type(exc).__name__}: {exc}") from exc
+            write.write_file(staging, urls.output_file(page.path), html)
         for record in archive.records:
             for rel in record.files:
                 write.copy_file(root / rel, staging, urls.record_file(record.id, Path(rel).name))

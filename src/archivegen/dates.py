@@ -5,10 +5,17 @@ Accepted (and documented in docs/records.md):
 - Level 0: ``1956``, ``1956-11``, ``1956-11-01`` and intervals of them ``1956-10-23/1956-11-04``.
 - Level 1 qualifiers on a whole date or on each end of an interval: ``~`` approximate,
   ``?`` uncertain, ``%`` both; unspecified digits ``195X``, ``19XX``, ``1956-XX``, ``1956-11-XX``.
+- Also interval ends with unspecified digits (``195X/1960``), which EDTF puts in Level 2.
+
+Displayed as: ``1956-11-01`` "November 1, 1956"; ``1956-11`` "November 1956"; ``1956``
+"1956"; ``1956~`` "ca. 1956"; ``1956-11?`` "November 1956?"; ``1956%`` "ca. 1956?"; ``195X``
+"1950s"; ``19XX`` "1900s"; ``1956-XX`` "1956"; ``1956-10-23/1956-11-04`` "October 23 – November 4,
+1956"; ``1956-11-01/1956-11-04`` "November 1–4, 1956"; ``1955/1957`` "1955–1957".
 
 Refused, with a message: open or unknown interval ends (``1956/..``, ``/1956``) because a record
-must sort and file under a year; seasons, sets and other Level 2 forms; years before 1 or after
-9999; impossible dates (``1956-02-30``).
+must sort and file under a year; seasons (``1956-21``), date-times, sets and other Level 2 forms;
+negative years, year 0000 and five-digit years; impossible dates (``1956-02-30``, and
+``1957-02-29``, which the ``edtf`` package accepts); an interval that ends before it starts.
 
 The ``edtf`` package is the reference parser. It takes ~4 ms per string (pyparsing), which is more
 than the rest of the pipeline per record, so the common Level 0/1 forms are parsed by a regular
@@ -98,9 +105,12 @@ def _point(text: str) -> Point:
         raise DateError(f'"{text}" has year 0000; EDTF years here run from 0001 to 9999')
     if mo is None or mo == "XX":
         if d is not None and d != "XX":
-            raise DateError(f'"{text}" has a day but no month')
+            raise DateError(f'"{text}" has a day but no month; write {year}-XX or {year}')
         return Point(date(year, 1, 1), date(year, 12, 31), "year", approx, uncertain)
     month = int(mo)
+    if 21 <= month <= 41:
+        raise DateError(f'"{text}" is an EDTF season or quarter (month {month}), which this archive does '
+                        f"not file by; give the months ({year}-03/{year}-05) or the year ({year})")
     if not 1 <= month <= 12:
         raise DateError(f'"{text}" is not EDTF (month {month}); try {year}-11-01 or {year}')
     last = calendar.monthrange(year, month)[1]
@@ -117,13 +127,16 @@ def _explain(text: str) -> str:
     if "/" in text and (".." in text or text.startswith("/") or text.endswith("/")):
         return (f'"{text}" is an open interval; give both ends (1956-10-23/1956-11-04) or an '
                 "approximate date (1956~)")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\S+", text):
+        return f'"{text}" has a time of day; give the day only, e.g. {text[:10]}'
     if re.fullmatch(r"\d{3}0s", text):
         return f'"{text}" is not EDTF; a decade is written {text[:3]}X'
     if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{4}", text):
         return f'"{text}" is not EDTF; write year-month-day, e.g. 1956-11-01'
     if _is_other_edtf(text):
-        return (f'"{text}" is valid EDTF, but not a form this archive files by date (seasons, sets '
-                "and Level 2 forms); use a day, month, year, decade (195X) or an interval")
+        return (f'"{text}" is EDTF, but not a form this archive accepts (negative or five-digit '
+                "years, sets, Level 2 qualifiers); use a day, month or year (1956-11-01, 1956-11, "
+                "1956~), a decade (195X) or a closed interval (1956-10-23/1956-11-04)")
     return f'"{text}" is not an EDTF date; try 1956-11-01, 1956-11, 1956, 1956~ or 1956-10-23/1956-11-04'
 
 
@@ -159,6 +172,8 @@ def _fmt(p: Point) -> str:
 
 def _fmt_interval(a: Point, b: Point) -> str:
     plain = not (a.approximate or a.uncertain or b.approximate or b.uncertain)
+    if a == b:
+        return _fmt(a)
     if plain and a.precision == b.precision == "day" and a.lower.year == b.lower.year:
         if a.lower.month == b.lower.month:
             return f"{_MONTHS[a.lower.month]} {a.lower.day}–{b.lower.day}, {a.lower.year}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,10 @@ def parse_settings(text: str, path: str = "archive.yaml") -> tuple[Settings | No
 
     for key in fields:
         if key not in KNOWN_KEYS:
-            problems.append(warning(path, line(key), key, f"unknown setting; known: {', '.join(sorted(KNOWN_KEYS))}"))
+            close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.append(warning(path, line(key), key,
+                                    f"unknown setting; {hint}known: {', '.join(sorted(KNOWN_KEYS))}"))
     title = text_field("title")
     if not title:
         problems.append(error(path, line("title"), "title", "required: the archive's name, e.g. 'title: Cold War Documents'"))
@@ -96,9 +100,13 @@ def parse_settings(text: str, path: str = "archive.yaml") -> tuple[Settings | No
         problems.append(error(path, line("rights"), "rights", "expected a mapping of keys to {label, text, uri}"))
         raw_rights = {}
     for key, value in raw_rights.items():
-        if not isinstance(value, dict) or not isinstance(value.get("label"), str):
-            problems.append(error(path, line("rights"), f"rights.{key}",
-                                  "expected 'label:' and 'text:' (and optionally 'uri:')"))
+        at = lines.get(f"rights.{key}", line("rights"))
+        parts_ok = isinstance(value, dict) and isinstance(value.get("label"), str) and all(
+            isinstance(value.get(k), (str, type(None))) for k in ("text", "uri"))
+        if not parts_ok or not value["label"].strip():
+            problems.append(error(path, at, f"rights.{key}",
+                                  f"expected text for 'label:' and 'text:' (and optionally 'uri:'), found "
+                                  f"{_type_name(value)}; e.g. label: Reuse for research"))
             continue
         rights[str(key)] = Rights(str(key), value["label"].strip(), str(value.get("uri") or "").strip(),
                                   str(value.get("text") or "").strip())
@@ -111,11 +119,17 @@ def parse_settings(text: str, path: str = "archive.yaml") -> tuple[Settings | No
         descriptions[facet] = {}
         for name, value in raw.items():
             desc = value.get("description", "") if isinstance(value, dict) else value
-            descriptions[facet][str(name)] = str(desc or "").strip()
+            if not isinstance(desc, (str, type(None))):
+                problems.append(error(path, lines.get(f"{facet}.{name}", line(facet)), f"{facet}.{name}",
+                                      f"expected a description in text, found {_type_name(desc)}"))
+                continue
+            descriptions[facet][str(name)] = (desc or "").strip()
     ints = {}
     for key, default in (("page_size", 50), ("recent", 10)):
         value = fields.get(key, default)
         try:
+            if isinstance(value, bool):
+                raise ValueError
             ints[key] = int(value)
             if ints[key] < 1:
                 raise ValueError
@@ -142,4 +156,6 @@ def load_settings(root: Path) -> tuple[Settings | None, list[Problem]]:
 
 
 def _type_name(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
     return {list: "a list", dict: "a mapping", bool: "true/false", type(None): "nothing"}.get(type(value), "a value")

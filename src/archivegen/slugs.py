@@ -12,7 +12,10 @@ from slugify import slugify as _slugify
 def slugify(name: str) -> str:
     """ASCII, lowercase, hyphenated: "Kádár, János" -> "kadar-janos". Never empty."""
     slug = _slugify(unicodedata.normalize("NFC", name), max_length=80, word_boundary=True)
-    return slug or "term-" + "-".join(f"{ord(c):x}" for c in name.strip()[:8]) or "term"
+    if slug:
+        return slug
+    codes = "-".join(f"{ord(c):x}" for c in name.strip()[:8])  # e.g. a name in symbols only
+    return f"term-{codes}" if codes else "term"
 
 
 def assign_slugs(names: list[str], reserved: frozenset[str] = frozenset()

@@ -74,6 +74,8 @@ def validate_record(raw: RawRecord, settings: Settings, root: Path | None = None
             hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(KNOWN_FIELDS)}"
             problems.append(warning(path, line(key), key, f"unknown field{hint}"))
     for key in REQUIRED:
+        if key in raw.lines and key not in f:
+            continue  # present but refused by the loader, which reported why
         if f.get(key) in (None, "", []):
             at = line(key) if key in f else raw.end_line
             example = "title: Andropov Report, 1 November 1956" if key == "title" else "date: 1956-11-01"
@@ -130,7 +132,8 @@ def validate_record(raw: RawRecord, settings: Settings, root: Path | None = None
         if value in (None, ""):
             continue
         if isinstance(value, bool) or not isinstance(value, str):
-            problems.append(error(path, line(key), key, f"expected an EDTF date, found {_describe(value)}"))
+            problems.append(error(path, line(key), key, f"expected an EDTF date, found {_describe(value)}; "
+                                  f"e.g. {key}: 1956-11-01 or {key}: 1956-10-23/1956-11-04"))
             continue
         try:
             dates[key] = parse_date(value)
@@ -159,11 +162,21 @@ def validate_record(raw: RawRecord, settings: Settings, root: Path | None = None
             problems.append(error(path, line("related", i), "related", f'"{rel}" is not a record id'))
 
     files: list[str] = []
+    copied_as: dict[str, str] = {}
     for i, name in enumerate(lists.get("files", ())):
         resolved, problem = _check_file(raw.path, name, root)
+        # Originals are copied to records/<id>/<file name>: two with one name would overwrite each
+        # other, and index.html would replace the record page itself.
+        base = PurePosixPath(name.replace("\\", "/")).name
+        if not problem and base.casefold() == "index.html":
+            problem = f'"{name}": a file named index.html would replace the record page; rename it'
+        elif not problem and base.casefold() in copied_as:
+            problem = (f'"{name}" has the same file name as "{copied_as[base.casefold()]}"; both would be '
+                       f"published as records/{raw.id}/{base}: rename one")
         if problem:
             problems.append(error(path, line("files", i), "files", problem))
         elif resolved:
+            copied_as[base.casefold()] = name
             files.append(resolved)
 
     if any(p.severity.value == "error" for p in problems) or "title" not in text or "date" not in dates:
