@@ -72,6 +72,7 @@ def check_duplicate_paths(pages: list[Page], archive: Archive) -> list[Problem]:
     for record in archive.records:
         files_of.setdefault(record.id, []).append(record.path)
     problems = []
+    reported: set[tuple[str, ...]] = set()  # a record's page and its downloads clash together: say it once
     for _, claimants in sorted(claims.items()):
         if len(claimants) > 1:
             names: list[str] = []
@@ -80,6 +81,9 @@ def check_duplicate_paths(pages: list[Page], archive: Archive) -> list[Problem]:
                 for name in sources or [f"{c.template} (the site)"]:
                     if name not in names:
                         names.append(name)
+            if tuple(names) in reported:
+                continue
+            reported.add(tuple(names))
             source = next((n for n in names if n.startswith("documents/")), "archive.yaml")
             problems.append(error(source, 1 if source != "archive.yaml" else 0, "url", f"/{claimants[0].path} is claimed by more than one page: "
                                   f"{', '.join(names)}; change an id or a name so that each has its own URL"))
