@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, citations, urls
+from . import __version__, citations, search, urls
 from .markdown import render_inline, render_markdown
 from .model import FACETS, Archive, Record
 from .settings import Settings
@@ -159,6 +159,7 @@ def record_view(archive: Archive, record: Record) -> View:
         "related": related,
         "rights": {"label": rights.label, "uri": rights.uri, "text": rights.text} if rights else None,
         "citation": citations.chicago(record, s),
+        "search": search.record_fields(record),
         "breadcrumbs": [link(s, "Home", ""), link(s, "Records", urls.years_index())],
         "extra": {},
     }
@@ -193,6 +194,7 @@ def plan_pages(archive: Archive) -> list[Page]:
                           (lambda r=record: record_view(archive, r)), (record.id,)))
     pages += browse.plan(archive)
     pages += exports.plan(archive)
+    pages += search.plan(archive)
     return pages
 
 
