@@ -247,16 +247,17 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
 
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    workers = min(count, os.cpu_count() or 1, 4)
+    # An empty shard (few records, unlucky hashes) gets no bundle: Pagefind's JS cannot load one.
+    filled = [k for k in range(count) if shards[k]]
+    workers = min(len(filled), os.cpu_count() or 1, 4)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        list(pool.map(one, range(count)))  # list() re-raises the first failure
+        list(pool.map(one, filled))  # list() re-raises the first failure
     if cache is not None:
         for stale in cache.iterdir():
             if stale.is_dir() and stale.name not in state:
                 shutil.rmtree(stale, ignore_errors=True)
         (cache / "state.json").write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
-    manifest = {"version": 1, "shards": [f"{k}/" for k in range(count)],
-                "pages": [len(shards[k]) for k in range(count)]}
+    manifest = {"version": 1, "shards": [f"{k}/" for k in filled], "pages": [len(shards[k]) for k in filled]}
     (out_root / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
 
 

@@ -102,6 +102,7 @@ async function loadIndex() {
   if (!response.ok) throw new Error(`search index manifest: HTTP ${response.status}`);
   const manifest = await response.json();
   const shards = manifest.shards.map((s) => new URL(s, manifestUrl).pathname);
+  if (!shards.length) return { pagefind: null, shards: 0 };
   const pagefind = await import(`${shards[0]}pagefind.js`);
   await pagefind.options({ basePath: shards[0], baseUrl: config.base, mergeFilter: { shard: "0" } });
   await Promise.all(shards.slice(1).map((path, i) =>
@@ -156,6 +157,7 @@ async function mergeSorted(lists, count, descending) {
 
 async function search(state) {
   const { pagefind, shards } = index;
+  if (!pagefind) return { total: 0, start: 0, data: [], counts: {}, order: "" };
   const term = state.q.trim() || null;
   const filters = pagefindFilters(state);
   const order = state.sort || (term ? "relevance" : "oldest");
