@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, citations, metadata, urls
+from . import __version__, citations, metadata, search, urls
 from .markdown import render_inline, render_markdown
 from .model import FACETS, Archive, Record
 from .settings import Settings
@@ -160,6 +160,7 @@ def record_view(archive: Archive, record: Record) -> View:
         "rights": {"label": rights.label, "uri": rights.uri, "text": rights.text} if rights else None,
         "citation": citations.view(record, s),
         "meta": metadata.head(record, s),
+        "search": search.record_fields(record),
         "breadcrumbs": [link(s, "Home", ""), link(s, "Records", urls.years_index())],
         "neighbours": _browse().collection_neighbours(archive, record),
         "extra": {},
@@ -200,6 +201,7 @@ def plan_pages(archive: Archive) -> list[Page]:
         pages.append(Page(urls.record(record.id), "record.html",
                           (lambda r=record: record_view(archive, r)), (record.id,)))
     pages += browse.plan(archive)
+    pages += search.plan(archive)
     # Keep exports last: the sitemap lists every HTML page planned before it.
     pages += exports.plan(archive, pages)
     return pages
