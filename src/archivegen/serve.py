@@ -403,6 +403,9 @@ def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: b
     server: PreviewServer | None = None
     # SIGTERM (a terminal closing, a process manager) ends the preview as cleanly as Ctrl-C.
     previous = signal.signal(signal.SIGTERM, _interrupt)
+    # A shell starts background jobs with SIGINT ignored, and Python then keeps ignoring it:
+    # Ctrl-C (or kill -INT) must stop the preview however it was started.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         try:
             server = PreviewServer(("127.0.0.1", port), root / "site", base_path, state)
@@ -423,13 +426,16 @@ def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: b
                     changed |= changes.get(timeout=0.05)
                 except queue.Empty:
                     break
-            shown = ", ".join(sorted(changed)[:3]) + (" …" if len(changed) > 3 else "")
+            # Editors' and sed's temporary files come and go within one change set: name the rest.
+            named = sorted(p for p in changed if (root / p).exists() or p.endswith((".md", ".yaml")))
+            shown = ", ".join(named[:3]) + (" …" if len(named) > 3 else "")
             _say(f"changed: {shown}; rebuilding")
             _rebuild(root, state, base_url, index, epoch, count)
     except KeyboardInterrupt:
         _say("stopped")
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
         watcher.close()
         if server is not None:
             server.stopping.set()
