@@ -1,7 +1,8 @@
 """``archivegen import``: record files from a spreadsheet (CSV) export, all or nothing.
 
 One row per record; the header names the record fields (any case). Multi-valued fields
-(people, places…) split their cells on ``;``. ``id`` is optional (the title's slug otherwise),
+(people, places…) split their cells on ``;``, or on line breaks when the cell has any (so an
+item may contain a ``;``). ``id`` is optional (the title's slug otherwise),
 and ``body`` or ``transcription`` holds the Markdown text. Every generated file goes through the
 same parse and validation as ``archivegen check`` before anything is written; any error in any
 row writes nothing. Problems name the spreadsheet row (the header is row 1), which is what the
@@ -42,6 +43,7 @@ class Row:
     rel: str
     """documents/<id>.md"""
     text: str
+    title: str = ""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -118,7 +120,10 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
             if not value:
                 continue
             if key in LIST_FIELDS:
-                items = [item.strip() for item in value.split(";") if item.strip()]
+                # One item per line when the cell has line breaks (Alt+Enter in Excel), which
+                # lets an item contain ';'; otherwise items are separated by ';'.
+                parts = value.split("\n") if "\n" in value else value.split(";")
+                items = [item.strip() for item in parts if item.strip()]
                 if items:
                     fields[key] = items
             else:
@@ -136,19 +141,19 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
                                       f"{explicit_ids[key]}; ids must be unique"))
                 continue
             explicit_ids[key] = number
-        planned.append(Row(number, record_id, "", record_file(fields, body)))
+        title = fields.get("title", "")
+        planned.append(Row(number, record_id, "", record_file(fields, body), title))
 
     # Ids from titles come after the explicit ones, so that a title never takes an id a later
     # row asks for by name.
     taken |= set(explicit_ids)
     for row in planned:
         if not row.id:
-            title = _title_of(row.text)
-            if not title:
+            if not row.title:
                 problems.append(error(name, row.row, "title", "required, missing or empty; the id is made "
                                       "from the title when there is no id column"))
                 continue
-            row.id = fresh_id(title, taken)
+            row.id = fresh_id(row.title, taken)
             taken.add(row.id.casefold())
         row.rel = f"documents/{row.id}.md"
         row_of[row.rel] = row.row
@@ -197,12 +202,6 @@ def _check_header(name: str, header: list[str]) -> list[Problem]:
     if "date" not in seen:
         problems.append(error(name, 1, "date", "no 'date' column; every record needs a date (EDTF, e.g. 1956-11-01)"))
     return problems
-
-
-def _title_of(text: str) -> str:
-    raw, _ = parse_record("x.md", text)
-    title = raw.fields.get("title") if raw else None
-    return title.strip() if isinstance(title, str) else ""
 
 
 def _at_row(name: str, row: int, problem: Problem) -> Problem:
