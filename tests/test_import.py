@@ -96,7 +96,8 @@ def test_import_reports_every_bad_row_by_spreadsheet_row_and_writes_nothing(tmp_
     lines = proc.stderr.splitlines()
     assert "records.csv:3: error: title: required, missing or empty; the id is made from the title " \
            "when there is no id column" in lines
-    assert any(line.startswith('records.csv:4: error: date: "11" is not') for line in lines), lines
+    assert 'records.csv:4: error: date: "11/1/1956" is a spreadsheet-style date; write it as EDTF, ' \
+           "e.g. 1956-11-01 (format the date column as Text so Excel keeps it)" in lines
     assert "records.csv:5: warning: row: empty row, skipped" in lines
     assert 'records.csv:6: error: languages: "Klingonese" is not an ISO 639 language name or code; ' \
            "e.g. Russian, ru, hun" in lines

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from .settings import load_settings
 from .validate import KNOWN_FIELDS, LIST_FIELDS, cross_check, validate_record
 
 BODY_COLUMNS = ("body", "transcription")
+_SPREADSHEET_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
 #: Front matter order in the written files: the order docs/records.md describes them in.
 ORDER = ("title", "date", "type", "summary", "languages", "creators", "people", "places", "subjects",
          "collections", "classification", "archive", "source", "rights", "uploaded", "related", "files")
@@ -163,6 +165,12 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
             continue
         new_raws.append(raw)
         _, found = validate_record(raw, settings, root)
+        date = raw.fields.get("date")
+        if isinstance(date, str) and _SPREADSHEET_DATE.fullmatch(date):
+            # Excel's habit of rewriting dates deserves a clearer word than the EDTF parser's.
+            found = [p for p in found if p.field != "date"]
+            found.append(error(row.rel, 0, "date", f'"{date}" is a spreadsheet-style date; write it as '
+                               "EDTF, e.g. 1956-11-01 (format the date column as Text so Excel keeps it)"))
         problems += [_at_row(name, row.row, p) for p in found]
     # Cross-record checks (related ids exist, ids unique) over the archive as it will be; only
     # the new records' problems are the import's business.
