@@ -156,11 +156,24 @@ def test_serve_reports_a_broken_save_keeps_the_last_good_site_and_recovers(previ
     assert p.stop() == 0
 
 
-def test_serve_rebuilds_when_archive_yaml_changes(preview):
+def test_serve_rebuilds_when_archive_yaml_changes_and_follows_its_base_path(preview):
     p, root = preview({"a.md": record_text("First record")})
     text = (root / "archive.yaml").read_text()
     (root / "archive.yaml").write_text(text.replace("title: Test Archive", "title: Renamed Archive"))
     wait_for(lambda: "Renamed Archive" in fetch(p.url)[1], what="the new title")
+    (root / "archive.yaml").write_text(text.replace("example.org/archive/", "example.org/other/"))
+    wait_for(lambda: fetch(p.origin + "/other/records/a/")[0] == 200, what="the new base path")
+    assert 'href="/other/assets/style.css"' in fetch(p.origin + "/other/records/a/")[1]
+
+
+def test_serve_starts_on_a_broken_archive_and_serves_it_once_fixed(preview):
+    p, root = preview({"a.md": record_text("First record", date="1956-02-30")})
+    assert p.status()["ok"] is False
+    status, html, _ = fetch(p.url + "records/a/")
+    assert status == 404 and "February 1956 has 29 days" in html and "archivegen-overlay" in html
+    (root / "documents" / "a.md").write_text(record_text("First record", date="1956-02-29"))
+    wait_for(lambda: fetch(p.url + "records/a/")[0] == 200, what="the fixed site")
+    assert p.stop() == 0
 
 
 def test_serve_exits_0_without_a_traceback_on_ctrl_c(preview):

@@ -387,14 +387,7 @@ def _report_failure(state: State, problems: list[Problem], extra: str = "") -> N
 def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: bool = True) -> int:
     """Build, serve and watch until Ctrl-C; returns the exit code (0)."""
     root = root.resolve()
-    settings, problems = load_settings(root)
-    if base_url is not None:
-        base_path = urlsplit(normalise_base_url(base_url)).path
-    elif settings is not None:
-        base_path = settings.base_path
-    else:  # archive.yaml is broken: serve at / and show why until it is fixed
-        base_path = "/"
-    base_path = base_path if base_path.endswith("/") else base_path + "/"
+    base_path = _base_path(root, base_url)
     epoch = secrets.token_hex(4)  # a restarted server reloads pages served by the previous one
     state = State(build=f"{epoch}-0")
     count = [0]
@@ -431,6 +424,9 @@ def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: b
             shown = ", ".join(named[:3]) + (" …" if len(named) > 3 else "")
             _say(f"changed: {shown}; rebuilding")
             _rebuild(root, state, base_url, index, epoch, count)
+            if state.ok and (moved := _base_path(root, base_url)) != server.base_path:
+                server.base_path = moved  # archive.yaml's base_url changed: follow it
+                _say(f"serving http://{host}:{bound}{moved}")
     except KeyboardInterrupt:
         _say("stopped")
     finally:
@@ -443,6 +439,16 @@ def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: b
             server.shutdown()
             server.server_close()
     return 0
+
+
+def _base_path(root: Path, base_url: str | None) -> str:
+    """The path the site is served under: base_url's path ('/archive/')."""
+    if base_url is not None:
+        path = urlsplit(normalise_base_url(base_url)).path
+    else:
+        settings, _ = load_settings(root)
+        path = settings.base_path if settings is not None else "/"  # broken: shown until fixed
+    return path if path.endswith("/") else path + "/"
 
 
 def _interrupt(signum: int, frame: object) -> None:
