@@ -108,8 +108,24 @@ def test_serve_prints_its_url_under_the_base_path_and_redirects_the_root_there(p
     assert status == 302 and headers["Location"] == "/archive/records/a/"
     status, html, _ = fetch(p.origin + "/records/a/")
     assert status == 404 and "/archive/" in html
-    status, _, _ = fetch(p.url + "../archive.yaml")
-    assert status in (302, 404)
+
+def test_serve_never_serves_files_outside_the_site(preview, tmp_path: Path):
+    p, root = preview({"a.md": record_text("First record")})
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not serve")
+    port = p.origin.rsplit(":", 1)[1]
+    import http.client
+
+    for path in (f"/archive/{secret}", f"/archive//{secret}", "/archive/../archive.yaml",
+                 "/archive/%2e%2e/archive.yaml", "/archive/records/../../documents/a.md",
+                 f"/archive/{'/..' * 20}{secret}"):
+        conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
+        conn.request("GET", path)  # sent as written, not normalised by a client
+        resp = conn.getresponse()
+        body = resp.read().decode()
+        conn.close()
+        assert resp.status == 404, (path, resp.status)
+        assert "do not serve" not in body and "title:" not in body
 
 
 def test_serve_injects_the_reload_script_into_responses_but_not_into_the_built_files(preview):

@@ -144,8 +144,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._redirect(base)
         if not path.startswith(base):
             return self._not_found(head, f"This preview serves the site under {base}")
-        rel = posixpath.normpath(path[len(base):]) if path != base else "."
-        if rel.startswith("..") or "\0" in rel:
+        # Normalised from a root, ".." cannot climb out; no leading "/" may make it absolute.
+        rel = posixpath.normpath("/" + path[len(base):]).lstrip("/") or "."
+        if "\0" in rel:
             return self._not_found(head, "Not found")
         found = self._read(rel)
         if found == "dir":
