@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -14,7 +15,8 @@ WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
+    # Beside this Python first: scripts/test.sh runs .venv/bin/python without activating the venv.
+    path = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     assert path, f"{name} is missing: pip install -e '.[test]' installs it"
     return path
 
