@@ -76,3 +76,12 @@ def test_new_quotes_titles_that_yaml_would_misread(tmp_archive):
     assert "&#34;quoted&#34; - and [brackets]" in "".join(titles.values()) or \
         "&quot;quoted&quot; - and [brackets]" in "".join(titles.values())
     assert ">1956</h1>" in "".join(titles.values())
+
+
+def test_every_command_explains_itself_with_examples():
+    top = run_cli("--help")
+    assert top.returncode == 0
+    for command in ("serve", "new", "import"):
+        assert f"archivegen {command}" in top.stdout  # an example of each in the overview
+        proc = run_cli(command, "--help")
+        assert proc.returncode == 0 and "example" in proc.stdout and f"archivegen {command} " in proc.stdout

@@ -66,7 +66,7 @@ def _add_workflow_commands(sub: "argparse._SubParsersAction[argparse.ArgumentPar
     s.add_argument("--root", type=Path, default=Path("."), help=root_help)
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 = any free)")
     s.add_argument("--base-url", default=None, help="override archive.yaml's base_url (its path is served)")
-    s.add_argument("--no-index", action="store_true", help="skip the search index on every build")
+    s.add_argument("--no-index", action="store_true", help="skip the search index (faster rebuilds; search does not work)")
     s.set_defaults(run=_run_serve)
 
     n = sub.add_parser("new", help="create a new record file with every field explained",
@@ -98,7 +98,7 @@ SERVE_EXAMPLES = """\
 examples:
   archivegen serve                    http://127.0.0.1:8000/<base path>/
   archivegen serve --port 8080 --root my-archive
-  archivegen serve --no-index         faster rebuilds; search shows the first build's index"""
+  archivegen serve --no-index         faster rebuilds, without search"""
 NEW_HELP = """\
 Write documents/<id>.md for a new record and print its path. The id is made from the title
 (Kádár -> kadar) and never repeats an id used anywhere under documents/ (-2, -3… are added);
@@ -114,8 +114,9 @@ IMPORT_HELP = """\
 Create documents/<id>.md for every row of a spreadsheet saved as CSV (Excel's "CSV UTF-8"
 works). The header row names the record fields: title, date, type, summary, languages,
 creators, people, places, subjects, collections, classification, archive, source, rights,
-uploaded, related, files. Cells of list fields are split on ';'. An 'id' column is optional
-(the id is made from the title otherwise); a 'body' or 'transcription' column holds the text.
+uploaded, related, files. Cells of list fields are split on ';', or on line breaks when the
+cell has any. An 'id' column is optional (the id is made from the title otherwise); a 'body'
+or 'transcription' column holds the text.
 
 Every row is checked as 'archivegen check' would check it. If any row has an error, nothing is
 written and every problem is listed as FILE.csv:ROW: error: FIELD: message, with ROW numbered
