@@ -135,3 +135,20 @@ def test_import_checks_related_ids_against_the_archive_and_the_batch(tmp_archive
     assert proc.returncode == 1
     assert 'bad.csv:2: error: related: no record has the id "nope"' in proc.stderr
     assert run_cli("check", "--strict", "--root", str(root)).returncode == 0
+
+
+def test_import_reads_semicolon_and_tab_separated_exports(tmp_archive, tmp_path: Path):
+    """Excel writes ';' between cells where the decimal mark is a comma."""
+    root = tmp_archive({})
+    semicolons = tmp_path / "eu.csv"
+    semicolons.write_bytes('\ufefftitle;date;people\r\nLetter;1956-11-02;"Nagy, Imre; Kádár, János"\r\n'.encode())
+    tabs = tmp_path / "tabs.csv"
+    tabs.write_text("title\tdate\tplaces\nNote\t1956\tBudapest; Vienna\n")
+    for spreadsheet in (semicolons, tabs):
+        proc = run_cli("import", str(spreadsheet), "--root", str(root))
+        assert proc.returncode == 0, proc.stderr
+    build_archive(root, strict=True, index=False)
+    letter = (root / "site" / "records" / "letter" / "index.html").read_text()
+    assert "Nagy, Imre" in letter and "Kádár, János" in letter
+    note = (root / "site" / "records" / "note" / "index.html").read_text()
+    assert "Budapest" in note and "Vienna" in note and "Budapest; Vienna" not in note

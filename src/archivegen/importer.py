@@ -84,7 +84,11 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
     if text is None:
         return [], [error(name, p.line, "encoding", p.message + ' (in Excel: Save As "CSV UTF-8")')
                     for p in found]
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    # Excel saves "CSV" with ';' between cells where the decimal mark is a comma, and some
+    # exports use tabs: the header line (field names: no commas inside) tells which.
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not rows or not any(cell.strip() for cell in rows[0]):
         return [], [error(name, 1, "header", "no header row; the first row names the fields, e.g. "
                           "title,date,people,body")]
