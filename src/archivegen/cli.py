@@ -1,4 +1,4 @@
-"""Command line: archivegen build | check  ->  exit 0 ok, 1 invalid input, 2 usage error."""
+"""Command line: archivegen build | check | serve | new | import  ->  exit 0 ok, 1 invalid input, 2 usage error."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ EPILOG = """examples:
   archivegen build                 build ./site from ./documents and ./archive.yaml
   archivegen check --strict        validate only; warnings fail too
   archivegen build --base-url /    build for serving at the root of a host
+  archivegen serve                 preview at http://127.0.0.1:8000/, rebuilt on every save
+  archivegen new "Andropov Report, 1 November 1956" --date 1956-11-01
+                                   start a new record file in documents/
+  archivegen import records.csv    create record files from a spreadsheet export
+
+The archivist's workflow (preview, new records, publishing on merge): docs/workflow.md
 """
 
 
@@ -47,7 +53,127 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="example:\n  archivegen check --strict",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     common(c)
+    _add_workflow_commands(sub)
     return parser
+
+
+def _add_workflow_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """serve, new and import: the archivist's day-to-day commands (docs/workflow.md)."""
+    raw = argparse.RawDescriptionHelpFormatter
+    root_help = "archive folder (default: .)"
+    s = sub.add_parser("serve", help="preview the site locally; rebuild and reload on every save",
+                       formatter_class=raw, description=SERVE_HELP, epilog=SERVE_EXAMPLES)
+    s.add_argument("--root", type=Path, default=Path("."), help=root_help)
+    s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 = any free)")
+    s.add_argument("--base-url", default=None, help="override archive.yaml's base_url (its path is served)")
+    s.add_argument("--no-index", action="store_true", help="skip the search index (faster rebuilds; search does not work)")
+    s.set_defaults(run=_run_serve)
+
+    n = sub.add_parser("new", help="create a new record file with every field explained",
+                       formatter_class=raw, description=NEW_HELP, epilog=NEW_EXAMPLES)
+    n.add_argument("title", help="the record's title (quote it)")
+    n.add_argument("--date", required=True, help="the document's date in EDTF: 1956-11-01, 1956-11, "
+                   "1956, 1956~ (approximate), 195X (1950s), 1956-10-23/1956-11-04")
+    n.add_argument("--collection", action="append", default=[], metavar="NAME",
+                   help="a collection it belongs to (repeat for several)")
+    n.add_argument("--id", default=None, help="the record id (file name) instead of one made from the title")
+    n.add_argument("--root", type=Path, default=Path("."), help=root_help)
+    n.set_defaults(run=_run_new)
+
+    i = sub.add_parser("import", help="create record files from a spreadsheet (CSV) export",
+                       formatter_class=raw, description=IMPORT_HELP, epilog=IMPORT_EXAMPLES)
+    i.add_argument("csv", type=Path, help="the spreadsheet, saved as CSV (UTF-8)")
+    i.add_argument("--root", type=Path, default=Path("."), help=root_help)
+    i.add_argument("--strict", action="store_true", help="warnings also stop the import")
+    i.set_defaults(run=_run_import)
+
+
+SERVE_HELP = """\
+Build the site into ROOT/site and serve it on 127.0.0.1 under the base_url's path, as it will
+be published. documents/, templates/ and archive.yaml are watched: every save rebuilds the
+site and reloads the open browser tabs. A save that breaks the build prints the problems here
+and shows them over the page; the last good site stays up until the next good save.
+Ctrl-C stops."""
+SERVE_EXAMPLES = """\
+examples:
+  archivegen serve                    http://127.0.0.1:8000/<base path>/
+  archivegen serve --port 8080 --root my-archive
+  archivegen serve --no-index         faster rebuilds, without search"""
+NEW_HELP = """\
+Write documents/<id>.md for a new record and print its path. The id is made from the title
+(Kádár -> kadar) and never repeats an id used anywhere under documents/ (-2, -3… are added);
+an existing file is never replaced. Every field is listed with a comment explaining it, and
+the file passes 'archivegen check' as written. --date is required: a record needs its real
+date to be filed under a year."""
+NEW_EXAMPLES = """\
+examples:
+  archivegen new "Andropov Report, 1 November 1956" --date 1956-11-01 \\
+      --collection "Hungarian Revolution, 1956"
+  archivegen new "Letter to Tito" --date 1956-11~       (~: approximate)"""
+IMPORT_HELP = """\
+Create documents/<id>.md for every row of a spreadsheet saved as CSV (Excel's "CSV UTF-8"
+works). The header row names the record fields: title, date, type, summary, languages,
+creators, people, places, subjects, collections, classification, archive, source, rights,
+uploaded, related, files. Cells of list fields are split on ';', or on line breaks when the
+cell has any. An 'id' column is optional (the id is made from the title otherwise); a 'body'
+or 'transcription' column holds the text.
+
+Every row is checked as 'archivegen check' would check it. If any row has an error, nothing is
+written and every problem is listed as FILE.csv:ROW: error: FIELD: message, with ROW numbered
+as in the spreadsheet (the header is row 1). Existing files are never replaced."""
+IMPORT_EXAMPLES = """\
+example records.csv:
+  id,title,date,people,collections,body
+  ,"Andropov Report, 1 November 1956",1956-11-01,"Nagy, Imre; Kádár, János","Hungarian Revolution, 1956",**Top Secret**
+
+examples:
+  archivegen import records.csv
+  archivegen import ~/Downloads/batch-3.csv --root my-archive"""
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.root, args.port, base_url=args.base_url, index=not args.no_index)
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from .new import create_record
+
+    path, problems = create_record(args.root, args.title, args.date, args.collection, args.id)
+    _print_problems(problems)
+    if path is None:
+        print("nothing written", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from .importer import import_fails, plan_import, write_rows
+
+    if not args.csv.is_file():
+        print(f"archivegen: error: {args.csv}: no such file", file=sys.stderr)
+        return 1
+    rows, problems = plan_import(args.root, args.csv)
+    _print_problems(problems)
+    if import_fails(problems, args.strict):
+        errors = sum(1 for p in problems if p.severity.value == "error")
+        print(f"import failed: {errors} error(s), {len(problems) - errors} warning(s); nothing written",
+              file=sys.stderr)
+        return 1
+    if not rows:
+        print(f"archivegen: error: {args.csv.name} has a header but no records", file=sys.stderr)
+        return 1
+    try:
+        written = write_rows(args.root, rows)
+    except FileExistsError as exc:
+        print(f"archivegen: error: {exc.filename} appeared during the import; nothing written", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    print(f"imported {len(written)} record(s) from {args.csv.name}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
+        if getattr(args, "run", None) is not None:
+            return int(args.run(args))
         if args.command == "check":
             problems = check_archive(args.root, strict=args.strict)
             _print_problems(problems)
