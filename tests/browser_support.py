@@ -7,9 +7,10 @@ Import the fixtures into a test module with ``from browser_support import site_s
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,7 @@ def site_server(sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def reader_browser() -> Iterator[Any]:
     """Headless Debian Chromium through Playwright (never a downloaded browser)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
@@ -97,3 +98,76 @@ def browser() -> Iterator[Any]:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The kinds of page a reader meets. Tests that must hold on every kind of page parametrise over
+# PAGE_KINDS; a kind whose page the built site does not have (yet) is skipped with its reason.
+
+FACETS = ("collections", "people", "places", "subjects", "types", "languages")
+
+
+def _first_child_page(site: Path, folder: str) -> str | None:
+    """The first (sorted) sub-page of ``folder`` that has an index.html, as a site path."""
+    root = site / folder
+    if not root.is_dir():
+        return None
+    for child in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "page"):
+        if (child / "index.html").is_file():
+            return f"{folder}/{child.name}/"
+    return None
+
+
+def _page_if_exists(site: Path, path: str) -> str | None:
+    file = site / (path + "index.html" if path.endswith("/") or path == "" else path)
+    return path if file.is_file() else None
+
+
+def _search_with_results(site: Path) -> str | None:
+    return "search/?q=Nagy" if (site / "search" / "index.html").is_file() else None
+
+
+@dataclasses.dataclass(frozen=True)
+class PageKind:
+    """A kind of page and how to find one in a built site."""
+
+    name: str
+    find: Callable[[Path], str | None]
+    """Site path of an example page of this kind, or None when the site has none."""
+    wait_for: str = ""
+    """JavaScript expression that becomes true when the page is ready (e.g. results shown)."""
+
+    def path(self, site: Path) -> str:
+        found = self.find(site)
+        if found is None:
+            pytest.skip(f"the built sample site has no {self.name} page yet")
+        return found
+
+
+def _record(site: Path) -> str | None:
+    return _first_child_page(site, "records")
+
+
+PAGE_KINDS: list[PageKind] = [
+    PageKind("home", lambda site: _page_if_exists(site, "")),
+    PageKind("record", _record),
+    *(PageKind(f"{facet} index", (lambda site, f=facet: _page_if_exists(site, f"{f}/"))) for facet in FACETS),
+    *(PageKind(f"{facet} term", (lambda site, f=facet: _first_child_page(site, f))) for facet in FACETS),
+    PageKind("years index", lambda site: _page_if_exists(site, "years/")),
+    PageKind("year", lambda site: _first_child_page(site, "years")),
+    # Results are links to records inside main; whatever the search UI, they must show up.
+    PageKind("search with results", _search_with_results,
+             wait_for="document.querySelector('main a[href*=\"/records/\"]') !== null"),
+    PageKind("data", lambda site: _page_if_exists(site, "data/")),
+    PageKind("404", lambda site: _page_if_exists(site, "404.html")),
+]
+
+
+def open_page(context: Any, server: SiteServer, kind: PageKind, path: str | None = None, page: Any = None) -> Any:
+    """A page (new in ``context`` unless given) showing ``path`` (default: an example of ``kind``),
+    ready to be inspected. Call ``kind.path(site)`` before making a context to skip cheaply."""
+    page = page or context.new_page()
+    page.goto(server.url(kind.path(server.site) if path is None else path), wait_until="load")
+    if kind.wait_for:
+        page.wait_for_function(kind.wait_for, timeout=15_000)
+    return page
