@@ -239,3 +239,37 @@ def test_print_address_is_hidden_on_screen(reader_browser: Any, site_server: Sit
     finally:
         context.close()
     assert in_tree == 1 and not shown
+
+
+SPECIMEN = REPO / "tests" / "cases" / "theme_specimen.html"
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_theme_specimen_components_pass_axe(reader_browser: Any, axe_source: str, tmp_path: Path,
+                                                    view: str) -> None:
+    """The generic classes other pages use (term lists, pagination, tables of counts, citation
+    buttons, a search form with filters and results, notices) are accessible in both schemes."""
+    import shutil  # noqa: PLC0415
+    from browser_support import serve_site  # noqa: PLC0415
+
+    from archivegen.write import STATIC  # noqa: PLC0415
+
+    shutil.copytree(STATIC, tmp_path / "site" / "assets")
+    shutil.copy(SPECIMEN, tmp_path / "site" / "index.html")
+    server = serve_site(tmp_path / "site", "/", tmp_path)
+    scheme, width = VIEWS[view]
+    context = new_context(reader_browser, scheme, width)
+    try:
+        page = context.new_page()
+        page.goto(server.url(""))
+        page.screenshot(path=str(REPO / "test-artifacts" / "screenshots" / f"specimen-{view}.png"), full_page=True)
+        small = page.evaluate(SMALL_TARGETS_JS)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        page.add_script_tag(content=axe_source)
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    finally:
+        context.close()
+        server.close()
+    assert result["violations"] == [], describe(result["violations"])
+    assert small == [], small
+    assert scroll_width <= width
