@@ -1,8 +1,8 @@
 """Shared helpers for tests that look at the built site the way a reader does: a local HTTP server
 that serves a built site under its base path, and Debian's Chromium driven by Playwright.
 
-Import the fixtures into a test module with ``from browser_support import site_server, browser``
-(pytest finds fixtures imported into a module), or use the plain functions.
+conftest.py registers the fixtures ``site_server`` (the sample site under /archive/) and
+``reader_browser`` (one Chromium for the session); the plain functions serve any other site.
 """
 
 from __future__ import annotations

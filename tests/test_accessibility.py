@@ -8,13 +8,15 @@ without JavaScript.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from browser_support import PAGE_KINDS, PageKind, SiteServer, open_page, reader_browser, site_server  # noqa: F401
+from archivegen.write import STATIC
+from browser_support import PAGE_KINDS, PageKind, SiteServer, open_page, serve_site
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -249,11 +251,6 @@ def test_theme_specimen_components_pass_axe(reader_browser: Any, axe_source: str
                                                     view: str) -> None:
     """The generic classes other pages use (term lists, pagination, tables of counts, citation
     buttons, a search form with filters and results, notices) are accessible in both schemes."""
-    import shutil  # noqa: PLC0415
-    from browser_support import serve_site  # noqa: PLC0415
-
-    from archivegen.write import STATIC  # noqa: PLC0415
-
     shutil.copytree(STATIC, tmp_path / "site" / "assets")
     shutil.copy(SPECIMEN, tmp_path / "site" / "index.html")
     server = serve_site(tmp_path / "site", "/", tmp_path)
@@ -262,7 +259,9 @@ def test_theme_specimen_components_pass_axe(reader_browser: Any, axe_source: str
     try:
         page = context.new_page()
         page.goto(server.url(""))
-        page.screenshot(path=str(REPO / "test-artifacts" / "screenshots" / f"specimen-{view}.png"), full_page=True)
+        shots = REPO / "test-artifacts" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"specimen-{view}.png"), full_page=True)
         small = page.evaluate(SMALL_TARGETS_JS)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         page.add_script_tag(content=axe_source)

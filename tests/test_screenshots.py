@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from browser_support import PAGE_KINDS, SiteServer, open_page, reader_browser, site_server  # noqa: F401
+from browser_support import PAGE_KINDS, SiteServer, open_page
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
