@@ -2,7 +2,7 @@
 
 Use from a test module::
 
-    from browser_support import chromium, serve_site  # noqa: F401  (pytest fixtures)
+    from browser_support import new_page  # chromium and serve_site are fixtures (conftest)
 
 ``serve_site(site, "/archive/")`` serves a built ``site/`` folder at that path on 127.0.0.1 and
 returns the origin; ``chromium`` is one Chromium per session (Debian's, never downloaded);

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -29,40 +27,37 @@ def served(sample_site: Path):
 
 
 @pytest.mark.browser
-def test_style_switch_shows_one_citation_and_copy_copies_it(served: str):
-    from playwright.sync_api import expect, sync_playwright
+def test_style_switch_shows_one_citation_and_copy_copies_it(served: str, chromium):
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        context = browser.new_context()
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served)
-        page = context.new_page()
-        page.goto(served + "/archive/records/andropov-report-1-november-1956/")
-        chicago, mla = page.locator("#citation-chicago"), page.locator("#citation-mla")
-        expect(page.get_by_role("button", name="MLA")).to_be_visible(timeout=15000)
-        expect(chicago).to_be_visible()
-        expect(mla).to_be_hidden()
-        page.get_by_role("button", name="MLA").click()
-        expect(mla).to_be_visible()
-        expect(chicago).to_be_hidden()
-        expect(page.get_by_role("button", name="MLA")).to_have_attribute("aria-pressed", "true")
-        page.get_by_role("button", name="Copy citation").click()
-        expect(page.locator(".cite-status")).to_have_text("Copied.")
-        copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied == " ".join(mla.inner_text().split())
-        assert copied.startswith("Andropov, Yuri Vladimirovich. “Andropov Report, 1 November 1956.” Cold War")
-        browser.close()
+    context = chromium.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served)
+    page = context.new_page()
+    page.goto(served + "/archive/records/andropov-report-1-november-1956/")
+    chicago, mla = page.locator("#citation-chicago"), page.locator("#citation-mla")
+    expect(page.get_by_role("button", name="MLA")).to_be_visible(timeout=15000)
+    expect(chicago).to_be_visible()
+    expect(mla).to_be_hidden()
+    page.get_by_role("button", name="MLA").click()
+    expect(mla).to_be_visible()
+    expect(chicago).to_be_hidden()
+    expect(page.get_by_role("button", name="MLA")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Copy citation").click()
+    expect(page.locator(".cite-status")).to_have_text("Copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == " ".join(mla.inner_text().split())
+    assert copied.startswith("Andropov, Yuri Vladimirovich. “Andropov Report, 1 November 1956.” Cold War")
+    context.close()
 
 
 @pytest.mark.browser
-def test_without_javascript_only_chicago_shows_and_controls_stay_hidden(served: str):
-    from playwright.sync_api import expect, sync_playwright
+def test_without_javascript_only_chicago_shows_and_controls_stay_hidden(served: str, chromium):
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_context(java_script_enabled=False).new_page()
-        page.goto(served + "/archive/records/andropov-report-1-november-1956/")
-        expect(page.locator("#citation-chicago")).to_be_visible(timeout=15000)
-        expect(page.locator("#citation-apa")).to_be_hidden()
-        expect(page.locator(".cite-controls")).to_be_hidden()
-        browser.close()
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "/archive/records/andropov-report-1-november-1956/")
+    expect(page.locator("#citation-chicago")).to_be_visible(timeout=15000)
+    expect(page.locator("#citation-apa")).to_be_hidden()
+    expect(page.locator(".cite-controls")).to_be_hidden()
+    context.close()

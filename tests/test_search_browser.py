@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
-from browser_support import chromium, new_page, serve_site  # noqa: F401 - fixtures
+from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
 from conftest import REPO, copy_sample
 
 from archivegen.build import build_archive, load_archive

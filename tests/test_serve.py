@@ -260,39 +260,36 @@ def test_a_request_during_the_swap_waits_for_the_new_site(tmp_path: Path):
         server.server_close()
 
 
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.mark.browser
-def test_the_open_tab_reloads_by_itself_after_a_save_and_shows_problems(preview):
-    from playwright.sync_api import expect, sync_playwright
+def test_the_open_tab_reloads_by_itself_after_a_save_and_shows_problems(preview, chromium):
+    from playwright.sync_api import expect
 
     p, root = preview({"a.md": record_text("First record", body="Before the save.")})
     record = root / "documents" / "a.md"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(p.url + "records/a/")
-            expect(page.locator(".transcription")).to_contain_text("Before the save.", timeout=15_000)
-            page.evaluate("window.__notReloaded = true")
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(p.url + "records/a/")
+        expect(page.locator(".transcription")).to_contain_text("Before the save.", timeout=15_000)
+        page.evaluate("window.__notReloaded = true")
 
-            record.write_text(record_text("First record", body="After the save."))
-            expect(page.locator(".transcription")).to_contain_text("After the save.", timeout=20_000)
-            assert page.evaluate("window.__notReloaded === undefined")  # a real reload
+        record.write_text(record_text("First record", body="After the save."))
+        expect(page.locator(".transcription")).to_contain_text("After the save.", timeout=20_000)
+        assert page.evaluate("window.__notReloaded === undefined")  # a real reload
 
-            page.evaluate("window.__notReloaded = true")
-            record.write_text(record_text("First record", date="1956-13-01", body="Broken."))
-            overlay = page.locator("#archivegen-overlay")
-            expect(overlay).to_be_visible(timeout=20_000)
-            expect(overlay).to_contain_text('documents/a.md:3: error: date: "1956-13-01"')
-            expect(page.locator(".transcription")).to_contain_text("After the save.")
-            assert page.evaluate("window.__notReloaded === true")  # shown without a reload
+        page.evaluate("window.__notReloaded = true")
+        record.write_text(record_text("First record", date="1956-13-01", body="Broken."))
+        overlay = page.locator("#archivegen-overlay")
+        expect(overlay).to_be_visible(timeout=20_000)
+        expect(overlay).to_contain_text('documents/a.md:3: error: date: "1956-13-01"')
+        expect(page.locator(".transcription")).to_contain_text("After the save.")
+        assert page.evaluate("window.__notReloaded === true")  # shown without a reload
 
-            record.write_text(record_text("First record", body="Fixed."))
-            expect(page.locator(".transcription")).to_contain_text("Fixed.", timeout=20_000)
-            expect(overlay).to_have_count(0)
-        finally:
-            browser.close()
+        record.write_text(record_text("First record", body="Fixed."))
+        expect(page.locator(".transcription")).to_contain_text("Fixed.", timeout=20_000)
+        expect(overlay).to_have_count(0)
+    finally:
+        context.close()
     assert p.stop() == 0

@@ -77,7 +77,10 @@ def json_script(value: Any) -> jinja2.utils.markupsafe.Markup:
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
-    return env.get_template(page.template).render(page.view()).encode("utf-8")
+    # Every page knows its own site path: base.html derives the canonical URL, og:url and the
+    # printed address from it, so feature modules need not repeat them in each view.
+    view = {"page_path": page.path, **page.view()}
+    return env.get_template(page.template).render(view).encode("utf-8")
 
 
 def templates_digest(root: Path | None) -> str:
@@ -194,7 +197,7 @@ def home_view(archive: Archive) -> View:
 
 def plan_pages(archive: Archive) -> list[Page]:
     """Every page of the site. Feature modules add their pages here."""
-    from . import browse, exports  # noqa: PLC0415 - feature modules import render's views
+    from . import browse, exports, theme  # noqa: PLC0415 - feature modules import render's views
 
     pages = [Page("", "home.html", lambda: home_view(archive))]
     for record in archive.records:
@@ -202,6 +205,7 @@ def plan_pages(archive: Archive) -> list[Page]:
                           (lambda r=record: record_view(archive, r)), (record.id,)))
     pages += browse.plan(archive)
     pages += search.plan(archive)
+    pages += theme.plan(archive)
     # Keep exports last: the sitemap lists every HTML page planned before it.
     pages += exports.plan(archive, pages)
     return pages

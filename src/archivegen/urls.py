@@ -55,6 +55,11 @@ def search(query: str = "") -> str:
     return "search/" + (f"?q={quote(query)}" if query else "")
 
 
+def manifest() -> str:
+    """The web app manifest (name, icons, colours), at the site's root so its scope is the site."""
+    return "site.webmanifest"
+
+
 def asset(name: str) -> str:
     return f"assets/{name}"
 

@@ -1,0 +1,87 @@
+"""Screenshots of a record page at phone and desktop widths in both colour schemes, written to
+test-artifacts/screenshots/ (gitignored) for people to look at, with the layout claims a reader
+would notice asserted on the same page loads.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader_support import PAGE_KINDS, SiteServer, open_page
+from conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+SHOTS = REPO / "test-artifacts" / "screenshots"
+RECORD = next(k for k in PAGE_KINDS if k.name == "record")
+# The model record: long Russian-archive metadata, a summary and a transcription.
+RECORD_PATH = "records/andropov-report-1-november-1956/"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def luminance(css_rgb: str) -> float:
+    """Relative luminance (WCAG) of a computed colour such as 'rgb(22, 24, 28)'."""
+    parts = [float(x) / 255 for x in css_rgb[css_rgb.index("(") + 1:css_rgb.index(")")].split(",")[:3]]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in parts]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+@pytest.fixture(scope="module")
+def shots_dir() -> Iterator[Path]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    yield SHOTS
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_record_page_screenshot(chromium: Any, site_server: SiteServer, shots_dir: Path,
+                                width: int, scheme: str) -> None:
+    assert (site_server.site / RECORD_PATH / "index.html").is_file()
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    try:
+        page = open_page(context, site_server, RECORD, RECORD_PATH)
+        target = shots_dir / f"record-{width}-{scheme}.png"
+        data = page.screenshot(path=str(target), full_page=True)
+        colours = page.evaluate("""() => { const b = getComputedStyle(document.body);
+            return {bg: b.backgroundColor, fg: b.color}; }""")
+        meta = page.locator(".metadata").bounding_box()
+        text = page.locator(".transcription").bounding_box()
+        line = page.evaluate("""() => { const p = document.querySelector('.transcription p:nth-of-type(4)');
+            const chars = p.textContent.length, lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+            return chars / lines; }""")
+    finally:
+        context.close()
+    assert target.is_file() and png_size(data)[0] == width
+    bg, fg = luminance(colours["bg"]), luminance(colours["fg"])
+    assert (bg > 0.8 and fg < 0.05) if scheme == "light" else (bg < 0.05 and fg > 0.6), colours
+    assert meta and text
+    if width >= 1280:  # metadata is a sidebar beside the text
+        assert meta["x"] >= text["x"] + text["width"], (meta, text)
+    else:  # stacked above the text, full width
+        assert meta["y"] + meta["height"] <= text["y"] and meta["width"] >= width - 40, (meta, text)
+    # Comfortable measure: about 60-80 characters a line on a wide screen, never a cramped phone column.
+    assert (55 <= line <= 85) if width >= 1280 else (30 <= line <= 60), f"{line:.0f} characters a line"
+
+
+def test_printed_record_pdf(chromium: Any, site_server: SiteServer, shots_dir: Path) -> None:
+    """The record as printed (A4 PDF artifact): one column, citation and address included."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = open_page(context, site_server, RECORD, RECORD_PATH)
+        page.emulate_media(media="print")
+        meta = page.locator(".metadata").bounding_box()
+        text = page.locator(".transcription").bounding_box()
+        pdf = page.pdf(path=str(shots_dir / "record-print.pdf"), format="A4")
+    finally:
+        context.close()
+    assert pdf.startswith(b"%PDF-")
+    assert meta and text and meta["y"] + meta["height"] <= text["y"], "printed as one column"
