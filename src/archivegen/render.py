@@ -164,7 +164,9 @@ def record_view(archive: Archive, record: Record) -> View:
         "citation": citations.view(record, s),
         "meta": metadata.head(record, s),
         "search": search.record_fields(record),
-        "breadcrumbs": [link(s, "Home", ""), link(s, "Records", urls.years_index())],
+        # A record is filed under the first year its date can mean (see browse.py).
+        "breadcrumbs": [link(s, "Home", ""), link(s, "Years", urls.years_index()),
+                        link(s, str(record.date.year), urls.year(record.date.year))],
         "neighbours": _browse().collection_neighbours(archive, record),
         "extra": {},
     }
