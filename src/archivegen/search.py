@@ -14,9 +14,16 @@ def pagefind_command() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def build_index(site: Path, output_subdir: str = "pagefind") -> None:
-    """Index every page of ``site`` that has ``data-pagefind-body`` into ``site/<output_subdir>``."""
-    cmd = pagefind_command() + ["--site", str(site), "--output-subdir", output_subdir, "--silent"]
+OUTPUT_SUBDIR = "pagefind"
+
+
+def build_index(site: Path, cache: Path | None = None, changed: set[str] | None = None) -> None:
+    """Index every page of ``site`` that has ``data-pagefind-body`` into ``site/pagefind``.
+
+    ``cache`` and ``changed`` (outputs written or removed) are for incremental indexing: the
+    search helper's sharded index uses them; this placeholder indexes everything.
+    """
+    cmd = pagefind_command() + ["--site", str(site), "--output-subdir", OUTPUT_SUBDIR, "--silent"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
