@@ -192,3 +192,15 @@ def test_cli_rejects_a_job_count_below_one(tmp_path: Path) -> None:
     root = make_archive(tmp_path / "archive", _records(1))
     proc = run_cli("build", "--root", str(root), "--jobs", "0")
     assert proc.returncode == 2 and "--jobs" in proc.stderr
+
+
+def test_editing_a_record_that_spans_years_updates_every_year_it_is_listed_in(tmp_path: Path) -> None:
+    # Year pages list records that began in earlier years ("also in 1956"): every page showing
+    # a record must name it in Page.records, or an edit leaves a stale title behind.
+    root = make_archive(tmp_path / "archive", {
+        "a.md": record_text("Alpha", "1956-11-01", "A."), "b.md": record_text("Beta", "1956-11-02", "B."),
+        "span.md": record_text("Negotiations over several years", "1955/1957", "Long.")})
+    build_archive(root, index=False, jobs=1)
+    _edit(root / "documents" / "span.md", "Negotiations over several years", "Talks, 1955 to 1957")
+    build_archive(root, index=False, jobs=1)
+    assert _tree(root / "site") == _clean_build(root, tmp_path)

@@ -10,7 +10,8 @@ Kept in ``ROOT/.archivegen-cache/`` (never published):
 
 What a page depends on (the contract with the views, see ``Page.records``): a page's view may show
 the records in ``page.records``; their related records (both directions); their immediate
-neighbours (previous and next) in any term's record list; and the URL slugs of their terms. A page
+neighbours (previous and next) in any term's record list; and the URL slug, size and order of
+their terms (when a term gains, loses or reorders records, every member's pages are redone). A page
 with no records (home, indexes, feed…) may show anything and is rendered on every build that
 changed something. Anything else — a template, archive.yaml, base_url, the archivegen version —
 rebuilds every page.
@@ -185,19 +186,20 @@ def affected_records(archive: Archive, old: Manifest, changed: set[str]) -> set[
     """
     new_terms = term_table(archive)
     affected = set(changed)
-    for table in (old.terms, new_terms):
-        for terms in table.values():
-            for _, ids in terms.values():
-                if not changed.isdisjoint(ids):
-                    for i, rid in enumerate(ids):
-                        if rid in changed:
-                            affected.update(ids[max(i - 1, 0): i + 2])
-    for facet, terms in new_terms.items():
-        before = old.terms.get(facet, {})
-        for name, (slug, ids) in terms.items():
-            if name in before and before[name][0] != slug:
-                affected.update(ids)  # the term's URL moved: every record linking to it changes
-                affected.update(before[name][1])
+    for facet in new_terms.keys() | old.terms.keys():
+        before, after = old.terms.get(facet, {}), new_terms.get(facet, {})
+        for name in before.keys() | after.keys():
+            old_slug, old_ids = before.get(name, ("", ()))
+            new_slug, new_ids = after.get(name, ("", ()))
+            if old_ids != new_ids or old_slug != new_slug:
+                # Members, order or URL changed: any member's page may show a count, a position
+                # or a link that moved ("3 of 12 in this collection").
+                affected.update(old_ids)
+                affected.update(new_ids)
+            elif not changed.isdisjoint(new_ids):
+                for i, rid in enumerate(new_ids):
+                    if rid in changed:  # previous/next links show the neighbour's title
+                        affected.update(new_ids[max(i - 1, 0): i + 2])
     for record in archive.records:
         if record.id in changed or not changed.isdisjoint(record.related):
             affected.add(record.id)
