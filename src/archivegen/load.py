@@ -41,7 +41,12 @@ _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
 )
 
-_CParser = getattr(yaml, "CParser", None)
+try:
+    # libyaml's parser. yaml.cyaml does not export CParser, so ``yaml.CParser`` does not exist:
+    # import it by its module, or every record goes through the pure-Python scanner (10x slower).
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
 
 
 if _CParser is not None:
@@ -148,7 +153,8 @@ def parse_mapping(path: str, source: str, first_line: int = 1) -> tuple[
         if not isinstance(root, MappingNode):
             return None, [error(path, root.start_mark.line + off, "front matter" if off > 1 else "file",
                                 f"expected a mapping of 'field: value' lines, found a {_kind(root)}")]
-        if _expanded_size(root, {}) > MAX_NODES:
+        # Only aliases (*name) can expand: without a '*' the walk over every node is skipped.
+        if "*" in source and _expanded_size(root, {}) > MAX_NODES:
             return None, [error(path, root.start_mark.line + off, "front matter" if off > 1 else "file",
                                 f"more than {MAX_NODES} values once aliases are expanded; remove the aliases")]
         fields: dict[str, Any] = {}
