@@ -143,7 +143,7 @@ def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
     skey = mf.settings_key(root)
     if cache.settings_key != skey:
         cache.files.clear()
-        cache.settings_key = skey
+        cache.settings_key, cache.dirty = skey, True
 
     def fresh(rel: str) -> bool:
         hit = cache.files.get(rel)
@@ -160,8 +160,10 @@ def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
             cache.files[rel] = parsed
     finally:
         _SHARED.clear()
-    for rel in set(cache.files) - set(files):
+    gone = set(cache.files) - set(files)
+    for rel in gone:
         del cache.files[rel]
+    cache.dirty = cache.dirty or bool(todo or gone)
     raws: list[RawRecord] = []
     records: list[Record] = []
     for rel in files:
@@ -202,23 +204,27 @@ def check_archive(root: Path, strict: bool = False, jobs: int | None = None) -> 
 # Render
 
 
-def _render_pages(indexes: Sequence[int]) -> list[tuple[int, bytes, bool]]:
-    """Render pages; write those whose bytes differ from the last build. -> (index, digest, written)."""
+def _render_pages(indexes: Sequence[int]) -> list[tuple[int, bytes, bytes | None]]:
+    """Render pages -> (index, digest, bytes to write or None).
+
+    A full build writes each page into the fresh staging folder here, in the worker. An
+    incremental build hands back only the pages whose bytes differ from the last build: the
+    parent makes the staging folder only when something changed.
+    """
     env, pages, staging = _SHARED["env"], _SHARED["pages"], _SHARED["staging"]
     old: dict[str, mf.PageEntry] = _SHARED["old"]
-    incremental: bool = _SHARED["incremental"]
-    out = []
+    out: list[tuple[int, bytes, bytes | None]] = []
     for i in indexes:
         page = pages[i]
         data = render_page(env, page)
         digest = hashlib.sha256(data).digest()
         file = urls.output_file(page.path)
-        entry = old.get(file)
-        if incremental and entry is not None and entry.digest == digest:
-            out.append((i, digest, False))
+        if staging is not None:
+            write.write_file(staging, file, data)
+            out.append((i, digest, None))
             continue
-        write.write_file(staging, file, data, replace=incremental)
-        out.append((i, digest, True))
+        entry = old.get(file)
+        out.append((i, digest, None if entry is not None and entry.digest == digest else data))
     return out
 
 
@@ -250,7 +256,9 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
 
     cache = mf.load_records(root)
     archive, problems = load_archive(root, base_url, jobs=jobs, cache=cache, inputs=inputs, progress=progress)
-    mf.save_records(root, cache)  # even when the build fails: the next attempt reads only what changed
+    if cache.dirty:  # saved even when the build fails: the next attempt reads only what changed
+        cache.dirty = False
+        mf.save_records(root, cache)
     if archive is None or has_errors(problems, strict):
         raise BuildFailed(problems)
     pages = plan_pages(archive)
@@ -272,47 +280,56 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     env = make_env(root, archive.settings)
     for name in sorted({pages[i].template for i in todo}):
         env.get_template(name)  # compiled once, before the fork, for every worker
-    staging = write.staging_dir(out)
     entries: dict[str, mf.PageEntry] = {}
-    written: list[str] = []
-    removed: list[str] = []
+    changed_pages: dict[str, bytes] = {}
+    _SHARED.update(env=env, pages=pages, old=old.pages,
+                   staging=None if incremental else write.staging_dir(out))
+    staging = _SHARED["staging"]
+    progress.stage("render", len(todo))
     try:
-        if incremental:
-            write.link_tree(out, staging, skip=frozenset({search.OUTPUT_SUBDIR}))
-        else:
+        if staging is not None:
             write.copy_static(staging)
-        _SHARED.update(env=env, pages=pages, staging=staging, old=old.pages, incremental=incremental)
-        progress.stage("render", len(todo))
-        try:
-            for i, digest, wrote in _run(_render_pages, todo, jobs, progress):
-                file = urls.output_file(pages[i].path)
-                entries[file] = mf.PageEntry(pages[i].template, pages[i].records, digest)
-                if wrote:
-                    written.append(file)
-        finally:
-            _SHARED.clear()
-        for page in pages:
-            file = urls.output_file(page.path)
-            if file not in entries:
-                entries[file] = replace(old.pages[file], records=page.records)
-        for file, (rel, key) in sorted(copies.items()):
-            if not incremental or old.copies.get(file) != (rel, key):
-                write.copy_file(root / rel, staging, file)
-                written.append(file)
-        if incremental:
-            for file in sorted((old.pages.keys() - planned) | (old.copies.keys() - copies.keys())):
-                write.remove_file(staging, file)
-                removed.append(file)
-        if incremental and not written and not removed:
-            write.discard(staging)  # the outputs are what they were: leave site/ alone
+        for i, digest, data in _run(_render_pages, todo, jobs, progress):
+            file = urls.output_file(pages[i].path)
+            entries[file] = mf.PageEntry(pages[i].template, pages[i].records, digest)
+            if data is not None:
+                changed_pages[file] = data
+    except BaseException:
+        if staging is not None:
+            write.discard(staging)
+        progress.close()
+        raise
+    finally:
+        _SHARED.clear()
+    for page in pages:
+        file = urls.output_file(page.path)
+        if file not in entries:
+            entries[file] = replace(old.pages[file], records=page.records)
+    written = sorted(changed_pages) if incremental else [urls.output_file(pages[i].path) for i in todo]
+    copy_now = sorted(file for file, source in copies.items() if not incremental or old.copies.get(file) != source)
+    removed = sorted((old.pages.keys() - planned) | (old.copies.keys() - copies.keys())) if incremental else []
+    try:
+        if incremental and not changed_pages and not copy_now and not removed:
+            pass  # the outputs are what they were: leave site/ alone, make no staging folder
         else:
+            if staging is None:
+                staging = write.staging_dir(out)
+                progress.stage("link", 1)
+                write.link_tree(out, staging, skip=frozenset({search.OUTPUT_SUBDIR}))
+            for file, data in changed_pages.items():
+                write.write_file(staging, file, data, replace=True)
+            for file in copy_now:
+                write.copy_file(root / copies[file][0], staging, file)
+            for file in removed:
+                write.remove_file(staging, file)
             if index:
                 progress.stage("index", 1)
                 search.build_index(staging, cache=mf.cache_dir(root) / "search",
-                                   changed=set(written) | set(removed) if incremental else None)
+                                   changed=set(written) | set(copy_now) | set(removed) if incremental else None)
             write.swap(staging, out)
     except BaseException:
-        write.discard(staging)
+        if staging is not None:
+            write.discard(staging)
         raise
     finally:
         progress.close()
@@ -320,6 +337,5 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
         global_key=gkey, site_id=mf.site_id(out), inputs=inputs, problems=problems,
         records=len(archive.records), pages=entries, copies=copies, terms=mf.term_table(archive),
         record_keys=record_keys))
-    return BuildResult(records=len(archive.records), pages=len(pages),
-                       written=sum(1 for f in written if f in planned), removed=len(removed),
+    return BuildResult(records=len(archive.records), pages=len(pages), written=len(written), removed=len(removed),
                        problems=problems, seconds=time.perf_counter() - started)

@@ -54,6 +54,8 @@ class Parsed:
 class RecordCache:
     settings_key: str = ""
     files: dict[str, Parsed] = field(default_factory=dict)
+    dirty: bool = False
+    """Changed since loaded: worth saving."""
 
 
 @dataclass

@@ -108,4 +108,11 @@ def remove_later(folder: Path) -> None:
 
 
 def discard(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
+    """Drop a failed build's staging folder (renamed first, so a retry never meets it)."""
+    trash = staging.with_name(staging.name.replace("-staging-", "-old-", 1) + f"-{time.time_ns()}")
+    try:
+        os.rename(staging, trash)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    remove_later(trash)
