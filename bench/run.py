@@ -242,8 +242,9 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
             peer_cells = [f"{bs:.1f}", f"{bpss / 2**20:,.0f}", f"{s / bs:.2f}"]
         else:
             peer_cells = ["–", "–", "–"]
+        per_record = f"{1000 * s / records:.2f}" if op.startswith("full") else "–"
         rows.append([name, f"{records:,}", op, f"{s:.2f}", f"{pss / 2**20:,.0f}", f"{rss / 2**20:,.0f}",
-                     f"{1000 * s / records:.2f}", *peer_cells, note])
+                     per_record, *peer_cells, note])
 
     row("full build" + ("" if not args.no_index else " (no index)"), ours, theirs or None)
     wait_for_cleanup(root)

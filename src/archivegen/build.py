@@ -31,7 +31,7 @@ from .validate import cross_check, validate_record
 T = TypeVar("T")
 R = TypeVar("R")
 #: Below this many items a worker pool costs more than it saves.
-PARALLEL_MIN = 200
+PARALLEL_MIN = 400
 
 
 @dataclass
@@ -89,8 +89,9 @@ def _run(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int,
                 progress.advance(len(chunk))
         return
     size = max(20, min(500, len(items) // (jobs * 8)))
-    gc.collect()
-    gc.freeze()  # objects made before the fork stay out of the workers' collections: less copy-on-write
+    # Objects made before the fork stay out of the workers' collections: less copy-on-write.
+    # (No gc.collect() first: on a loaded archive a full collection costs more than it frees.)
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for results in pool.imap_unordered(func, _chunks(items, size)):
@@ -241,6 +242,7 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     root = root.resolve()
     out = (out or root / "site").resolve()
     progress = progress or Progress(enabled=False)
+    progress.stage("scan")
     gkey = mf.global_key(root, base_url, index)
     inputs = mf.scan_inputs(root) if (root / "documents").is_dir() else {}
     if (root / "archive.yaml").is_file():
@@ -249,18 +251,22 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     current_site = mf.site_id(out)
     incremental = old.global_key == gkey and current_site != (0, 0) and old.site_id == current_site
     if incremental and old.inputs == inputs:
+        progress.close()
         if has_errors(old.problems, strict):
             raise BuildFailed(old.problems)
         return BuildResult(records=old.records, pages=len(old.pages), written=0, problems=old.problems,
                            seconds=time.perf_counter() - started)
 
+    progress.stage("cache")
     cache = mf.load_records(root)
     archive, problems = load_archive(root, base_url, jobs=jobs, cache=cache, inputs=inputs, progress=progress)
     if cache.dirty:  # saved even when the build fails: the next attempt reads only what changed
         cache.dirty = False
         mf.save_records(root, cache)
     if archive is None or has_errors(problems, strict):
+        progress.close()
         raise BuildFailed(problems)
+    progress.stage("plan")
     pages = plan_pages(archive)
     url_problems = check_duplicate_paths(pages, archive)
     if url_problems:
@@ -316,6 +322,7 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
                 staging = write.staging_dir(out)
                 progress.stage("link", 1)
                 write.link_tree(out, staging, skip=frozenset({search.OUTPUT_SUBDIR}))
+            progress.stage("write")
             for file, data in changed_pages.items():
                 write.write_file(staging, file, data, replace=True)
             for file in copy_now:
@@ -326,16 +333,18 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
                 progress.stage("index", 1)
                 search.build_index(staging, cache=mf.cache_dir(root) / "search",
                                    changed=set(written) | set(copy_now) | set(removed) if incremental else None)
+            progress.stage("swap")
             write.swap(staging, out)
     except BaseException:
         if staging is not None:
             write.discard(staging)
-        raise
-    finally:
         progress.close()
+        raise
+    progress.stage("save")
     mf.save_manifest(root, out, mf.Manifest(
         global_key=gkey, site_id=mf.site_id(out), inputs=inputs, problems=problems,
         records=len(archive.records), pages=entries, copies=copies, terms=mf.term_table(archive),
         record_keys=record_keys))
+    progress.close()
     return BuildResult(records=len(archive.records), pages=len(pages), written=len(written), removed=len(removed),
                        problems=problems, seconds=time.perf_counter() - started)

@@ -214,16 +214,19 @@ def stale_pages(pages: list[Page], old: Manifest, affected: set[str]) -> list[in
     from . import urls  # noqa: PLC0415
 
     stale: set[int] = set()
+    regrouped: set[str] = set()
     for i, page in enumerate(pages):
         entry = old.pages.get(urls.output_file(page.path))
-        if (entry is None or entry.template != page.template or entry.records != page.records
-                or not page.records or not affected.isdisjoint(page.records)
-                or not affected.isdisjoint(entry.records)):
+        if entry is None or entry.template != page.template or entry.records != page.records:
             stale.add(i)
-    # The pages of one paginated listing (x/, x/page/2/…) show totals and page links: one stale
-    # page makes the whole listing stale.
-    groups = {_PAGED.sub("", pages[i].path) for i in stale}
-    stale.update(i for i, page in enumerate(pages) if _PAGED.sub("", page.path) in groups)
+            regrouped.add(_PAGED.sub("", page.path))
+        elif not page.records or not affected.isdisjoint(page.records):
+            stale.add(i)
+    # The pages of one paginated listing (x/, x/page/2/…) show its total and page links: when
+    # records join, leave or move within one page, every page of the listing is redone.
+    regrouped.update(_PAGED.sub("", path.removesuffix("index.html")) for path in old.pages.keys() - {
+        urls.output_file(page.path) for page in pages})
+    stale.update(i for i, page in enumerate(pages) if _PAGED.sub("", page.path) in regrouped)
     return sorted(stale)
 
 

@@ -24,9 +24,12 @@ class Progress:
         self.delay = delay  # short builds never show a bar
         self.started = time.monotonic()
         self.label, self.total, self.done, self._drawn = "", 0, 0, 0.0
+        #: (stage, seconds since start) as stages begin: ``ARCHIVEGEN_TIMINGS=1`` prints them.
+        self.marks: list[tuple[str, float]] = []
 
-    def stage(self, label: str, total: int) -> None:
+    def stage(self, label: str, total: int = 1) -> None:
         self.label, self.total, self.done = label, total, 0
+        self.marks.append((label, time.monotonic() - self.started))
         self._draw(force=True)
 
     def advance(self, n: int = 1) -> None:
@@ -50,6 +53,13 @@ class Progress:
         if self.enabled and self._drawn:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
+            self._drawn = 0.0
+        if os.environ.get("ARCHIVEGEN_TIMINGS") and self.marks:
+            end = time.monotonic() - self.started
+            steps = [f"{label} {(self.marks[i + 1][1] if i + 1 < len(self.marks) else end) - at:.2f}"
+                     for i, (label, at) in enumerate(self.marks)]
+            self.stream.write("timings (s): " + ", ".join(steps) + "\n")
+            self.marks = []
 
     def __enter__(self) -> "Progress":
         return self
