@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archivegen import search
+from archivegen import build, search
 from archivegen.build import build_archive
 from archivegen.problems import BuildFailed, IndexingFailed
 from conftest import make_archive, record_text, run_cli
@@ -166,7 +166,8 @@ def test_failed_indexing_in_an_incremental_build_leaves_the_site_untouched(
     assert not list(root.glob(".site-staging-*"))
 
 
-def test_parallel_build_equals_a_serial_build(tmp_path: Path) -> None:
+def test_parallel_build_equals_a_serial_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "PARALLEL_MIN", 1)  # use the worker pool however small the archive
     records = {f"p{i:03d}.md": record_text(f"Paper {i}", f"1957-{i % 12 + 1:02d}-01", f"Text *{i}*.",
                                            collections=HUNGARY if i % 3 else POLAND)
                for i in range(240)}
@@ -174,7 +175,7 @@ def test_parallel_build_equals_a_serial_build(tmp_path: Path) -> None:
     parallel = make_archive(tmp_path / "parallel", records)
     build_archive(serial, index=False, jobs=1)
     result = build_archive(parallel, index=False, jobs=2)
-    assert result.records == 240
+    assert result.records == 240 and result.written == result.pages
     assert _tree(parallel / "site") == _tree(serial / "site")
 
 
