@@ -8,6 +8,7 @@ build with no change writes nothing, and an edit re-renders the pages that show 
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import multiprocessing
@@ -100,6 +101,15 @@ def _run(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int,
                     progress.advance(len(results))
     finally:
         gc.unfreeze()
+
+
+def _release_memory() -> None:
+    """Collect, and hand freed heap back to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, only not returned
+        pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,6 +324,13 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     written = sorted(changed_pages) if incremental else [urls.output_file(pages[i].path) for i in todo]
     copy_now = sorted(file for file, source in copies.items() if not incremental or old.copies.get(file) != source)
     removed = sorted((old.pages.keys() - planned) | (old.copies.keys() - copies.keys())) if incremental else []
+    new = mf.Manifest(global_key=gkey, inputs=inputs, problems=problems, records=len(archive.records),
+                      pages=entries, copies=copies, terms=mf.term_table(archive), record_keys=record_keys)
+    page_count = len(pages)
+    # Indexing runs Pagefind processes that need memory of their own: let the loaded archive go
+    # first (40,000 records with their bodies are over a gigabyte in this process).
+    del archive, pages, cache, old, env, planned
+    _release_memory()
     try:
         if incremental and not changed_pages and not copy_now and not removed:
             pass  # the outputs are what they were: leave site/ alone, make no staging folder
@@ -341,10 +358,8 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
         progress.close()
         raise
     progress.stage("save")
-    mf.save_manifest(root, out, mf.Manifest(
-        global_key=gkey, site_id=mf.site_id(out), inputs=inputs, problems=problems,
-        records=len(archive.records), pages=entries, copies=copies, terms=mf.term_table(archive),
-        record_keys=record_keys))
+    new.site_id = mf.site_id(out)
+    mf.save_manifest(root, out, new)
     progress.close()
-    return BuildResult(records=len(archive.records), pages=len(pages), written=len(written), removed=len(removed),
+    return BuildResult(records=new.records, pages=page_count, written=len(written), removed=len(removed),
                        problems=problems, seconds=time.perf_counter() - started)
