@@ -320,5 +320,6 @@ def plan(archive: Archive) -> list[Page]:
             pages.append(Page(urls.year(year, n), "year.html",
                               (lambda y=year, n=n, part=part, total=len(parts), count=len(records), also=also:
                                year_view(archive, y, n, part, total, (n - 1) * size + 1, count, also)),
-                              tuple(r.id for r in part)))
+                              # page 1 also shows the records that began earlier (the manifest must know)
+                              tuple(r.id for r in part) + (tuple(r.id for r in also) if n == 1 else ())))
     return pages

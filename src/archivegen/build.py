@@ -1,23 +1,40 @@
 """The pipeline: load -> validate -> model -> render -> index -> write.
 
 Disk and subprocesses stay at the two ends (load, write/index); the middle works on values.
+Parsing and rendering run in forked worker processes (``jobs``), which share the loaded archive.
+A manifest in ``.archivegen-cache/`` lets a rebuild redo only what is stale (see manifest.py): a
+build with no change writes nothing, and an edit re-renders the pages that show the record.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
+import hashlib
+import multiprocessing
+import os
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import jinja2
 
+from . import manifest as mf
 from . import search, urls, write
 from .load import RawRecord, find_documents, read_record
 from .model import Archive, Record, build_model
 from .problems import ArchivegenError, BuildFailed, Problem, error, has_errors, sort_problems
+from .progress import Progress
 from .render import Page, make_env, plan_pages, render_page
-from .settings import load_settings
+from .settings import Settings, load_settings
 from .validate import cross_check, validate_record
+
+T = TypeVar("T")
+R = TypeVar("R")
+#: Below this many items a worker pool costs more than it saves.
+PARALLEL_MIN = 400
 
 
 @dataclass
@@ -27,16 +44,103 @@ class BuildResult:
     records: int = 0
     pages: int = 0
     written: int = 0
+    """Pages whose file was written (new or changed)."""
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    removed: int = 0
+    """Outputs deleted because nothing plans them any more."""
 
     @property
     def warnings(self) -> int:
         return sum(1 for p in self.problems if p.severity.value == "warning")
 
+    @property
+    def unchanged(self) -> int:
+        return self.pages - self.written
 
-def load_archive(root: Path, base_url: str | None = None) -> tuple[Archive | None, list[Problem]]:
-    """Load, validate and model the archive in ``root``; every problem in every file."""
+    def summary(self) -> str:
+        """The one line ``archivegen build`` ends with."""
+        return (f"built {self.records} records, {self.pages} pages ({self.written} written, "
+                f"{self.unchanged} unchanged), {self.warnings} warning(s) in {self.seconds:.1f} s")
+
+
+# ---------------------------------------------------------------------------------------------
+# Workers. Work is handed over through module globals set before the fork, so workers read the
+# loaded archive, environment and plan from shared memory instead of having them pickled.
+
+_SHARED: dict[str, Any] = {}
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _run(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int,
+         progress: Progress | None) -> Iterator[R]:
+    """``func`` over chunks of ``items``, in ``jobs`` forked processes when worth it; any order."""
+    if jobs <= 1 or len(items) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        for chunk in _chunks(items, 100):
+            yield from func(chunk)
+            if progress:
+                progress.advance(len(chunk))
+        return
+    size = max(20, min(500, len(items) // (jobs * 8)))
+    # Objects made before the fork stay out of the workers' collections: less copy-on-write.
+    # (No gc.collect() first: on a loaded archive a full collection costs more than it frees.)
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for results in pool.imap_unordered(func, _chunks(items, size)):
+                yield from results
+                if progress:
+                    progress.advance(len(results))
+    finally:
+        gc.unfreeze()
+
+
+def _release_memory() -> None:
+    """Collect, and hand freed heap back to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, only not returned
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Load
+
+
+def _parse_files(rels: Sequence[str]) -> list[tuple[str, mf.Parsed]]:
+    root: Path = _SHARED["root"]
+    settings: Settings = _SHARED["settings"]
+    inputs: dict[str, mf.StatKey] = _SHARED["inputs"]
+    out = []
+    for rel in rels:
+        raw, problems = read_record(root, root / rel)
+        record = None
+        if raw is not None:
+            record, found = validate_record(raw, settings, root)
+            problems += found
+            raw = replace(raw, body="")
+        out.append((rel, mf.Parsed(inputs.get(rel, (0, 0)), raw, record, problems)))
+    return out
+
+
+def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
+                 cache: mf.RecordCache | None = None, inputs: dict[str, mf.StatKey] | None = None,
+                 progress: Progress | None = None) -> tuple[Archive | None, list[Problem]]:
+    """Load, validate and model the archive in ``root``; every problem in every file.
+
+    With a ``cache`` (updated in place), files whose stat key is unchanged are not read again.
+    """
     settings, problems = load_settings(root)
     if settings is None:
         return None, sort_problems(problems)
@@ -45,18 +149,43 @@ def load_archive(root: Path, base_url: str | None = None) -> tuple[Archive | Non
     if not (root / "documents").is_dir():
         problems.append(error("documents", 0, "folder", f"not found in {root}; record files go in documents/"))
         return None, sort_problems(problems)
+    files = [file.relative_to(root).as_posix() for file in find_documents(root)]
+    if inputs is None:
+        inputs = mf.scan_inputs(root) if cache is not None else {}
+    cache = cache if cache is not None else mf.RecordCache()
+    skey = mf.settings_key(root)
+    if cache.settings_key != skey:
+        cache.files.clear()
+        cache.settings_key, cache.dirty = skey, True
+
+    def fresh(rel: str) -> bool:
+        hit = cache.files.get(rel)
+        # A record with originals is checked again: its files may have appeared or gone.
+        return (hit is not None and hit.key == inputs.get(rel) and hit.key != (0, 0)
+                and not (hit.raw is not None and hit.raw.fields.get("files")))
+
+    todo = [rel for rel in files if not fresh(rel)]
+    _SHARED.update(root=root, settings=settings, inputs=inputs)
+    if progress:
+        progress.stage("read", len(todo))
+    try:
+        for rel, parsed in _run(_parse_files, todo, jobs, progress):
+            cache.files[rel] = parsed
+    finally:
+        _SHARED.clear()
+    gone = set(cache.files) - set(files)
+    for rel in gone:
+        del cache.files[rel]
+    cache.dirty = cache.dirty or bool(todo or gone)
     raws: list[RawRecord] = []
     records: list[Record] = []
-    for file in find_documents(root):
-        raw, found = read_record(root, file)
-        problems += found
-        if raw is None:
-            continue
-        raws.append(raw)
-        record, found = validate_record(raw, settings, root)
-        problems += found
-        if record is not None:
-            records.append(record)
+    for rel in files:
+        parsed = cache.files[rel]
+        problems += parsed.problems
+        if parsed.raw is not None:
+            raws.append(parsed.raw)
+        if parsed.record is not None:
+            records.append(parsed.record)
     problems += cross_check(raws, records)
     archive, found = build_model(settings, records)
     problems += found
@@ -90,46 +219,167 @@ def check_duplicate_paths(pages: list[Page], archive: Archive) -> list[Problem]:
     return problems
 
 
-def check_archive(root: Path, strict: bool = False) -> list[Problem]:
-    archive, problems = load_archive(root)
+def check_archive(root: Path, strict: bool = False, jobs: int | None = None) -> list[Problem]:
+    archive, problems = load_archive(root, jobs=jobs or default_jobs())
     if archive is not None:
         problems = sort_problems(problems + check_duplicate_paths(plan_pages(archive), archive))
     return problems
 
 
+# ---------------------------------------------------------------------------------------------
+# Render
+
+
+def _render_pages(indexes: Sequence[int]) -> list[tuple[int, bytes, bytes | None]]:
+    """Render pages -> (index, digest, bytes to write or None).
+
+    A full build writes each page into the fresh staging folder here, in the worker. An
+    incremental build hands back only the pages whose bytes differ from the last build: the
+    parent makes the staging folder only when something changed.
+    """
+    env, pages, staging = _SHARED["env"], _SHARED["pages"], _SHARED["staging"]
+    old: dict[str, mf.PageEntry] = _SHARED["old"]
+    out: list[tuple[int, bytes, bytes | None]] = []
+    for i in indexes:
+        page = pages[i]
+        try:
+            data = render_page(env, page)
+        except jinja2.TemplateError as exc:  # a theme bug (e.g. an undefined variable): no traceback
+            where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+            raise ArchivegenError(f"{where}template {page.template} failed on /{page.path}: "
+                                  f"{type(exc).__name__}: {exc}") from None
+        digest = hashlib.sha256(data).digest()
+        file = urls.output_file(page.path)
+        if staging is not None:
+            write.write_file(staging, file, data)
+            out.append((i, digest, None))
+            continue
+        entry = old.get(file)
+        out.append((i, digest, None if entry is not None and entry.digest == digest else data))
+    return out
+
+
 def build_archive(root: Path, out: Path | None = None, *, base_url: str | None = None,
-                  strict: bool = False, index: bool = True) -> BuildResult:
-    """Build the site into ``out`` (default ``root/site``) atomically; raise BuildFailed on bad input."""
+                  strict: bool = False, index: bool = True, jobs: int | None = None,
+                  progress: Progress | None = None) -> BuildResult:
+    """Build the site into ``out`` (default ``root/site``) atomically; raise BuildFailed on bad input.
+
+    Only what is stale since the last build into ``out`` is redone; with no change, nothing is
+    written at all. ``jobs``: worker processes (default: every core).
+    """
     started = time.perf_counter()
+    jobs = jobs or default_jobs()
     root = root.resolve()
     out = (out or root / "site").resolve()
-    archive, problems = load_archive(root, base_url)
+    progress = progress or Progress(enabled=False)
+    progress.stage("scan")
+    gkey = mf.global_key(root, base_url, index)
+    inputs = mf.scan_inputs(root) if (root / "documents").is_dir() else {}
+    if (root / "archive.yaml").is_file():
+        inputs["archive.yaml"] = mf._file_key(root / "archive.yaml")
+    old = mf.load_manifest(root, out)
+    current_site = mf.site_id(out)
+    incremental = old.global_key == gkey and current_site != (0, 0) and old.site_id == current_site
+    if incremental and old.inputs == inputs:
+        progress.close()
+        if has_errors(old.problems, strict):
+            raise BuildFailed(old.problems)
+        return BuildResult(records=old.records, pages=len(old.pages), written=0, problems=old.problems,
+                           seconds=time.perf_counter() - started)
+
+    progress.stage("cache")
+    cache = mf.load_records(root)
+    archive, problems = load_archive(root, base_url, jobs=jobs, cache=cache, inputs=inputs, progress=progress)
+    if cache.dirty:  # saved even when the build fails: the next attempt reads only what changed
+        cache.dirty = False
+        mf.save_records(root, cache)
     if archive is None or has_errors(problems, strict):
+        progress.close()
         raise BuildFailed(problems)
+    progress.stage("plan")
     pages = plan_pages(archive)
     url_problems = check_duplicate_paths(pages, archive)
     if url_problems:
         raise BuildFailed(sort_problems(problems + url_problems))
+
+    record_keys = {r.id: (r.path, inputs.get(r.path, (0, 0))) for r in archive.records}
+    if incremental:
+        changed = {rid for rid in record_keys.keys() | old.record_keys.keys()
+                   if record_keys.get(rid) != old.record_keys.get(rid)}
+        todo = mf.stale_pages(pages, old, mf.affected_records(archive, old, changed))
+    else:
+        todo = list(range(len(pages)))
+    copies = {urls.record_file(r.id, Path(rel).name): (rel, inputs.get(rel) or mf._file_key(root / rel))
+              for r in archive.records for rel in r.files}
+    planned = {urls.output_file(p.path) for p in pages}
+
     env = make_env(root, archive.settings)
-    staging = write.staging_dir(out)
+    for name in sorted({pages[i].template for i in todo}):
+        env.get_template(name)  # compiled once, before the fork, for every worker
+    entries: dict[str, mf.PageEntry] = {}
+    changed_pages: dict[str, bytes] = {}
+    _SHARED.update(env=env, pages=pages, old=old.pages,
+                   staging=None if incremental else write.staging_dir(out))
+    staging = _SHARED["staging"]
+    progress.stage("render", len(todo))
     try:
-        write.copy_static(staging)
-        for page in pages:
-            try:
-                html = render_page(env, page)
-            except jinja2.TemplateError as exc:  # a theme bug (e.g. an undefined variable): no traceback
-                where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-                raise ArchivegenError(f"{where}template {page.template} failed on /{page.path}: "
-                                      f"{type(exc).__name__}: {exc}") from exc
-            write.write_file(staging, urls.output_file(page.path), html)
-        for record in archive.records:
-            for rel in record.files:
-                write.copy_file(root / rel, staging, urls.record_file(record.id, Path(rel).name))
-        if index:
-            search.build_index(staging)
-        write.swap(staging, out)
+        if staging is not None:
+            write.copy_static(staging)
+        for i, digest, data in _run(_render_pages, todo, jobs, progress):
+            file = urls.output_file(pages[i].path)
+            entries[file] = mf.PageEntry(pages[i].template, pages[i].records, digest)
+            if data is not None:
+                changed_pages[file] = data
     except BaseException:
-        write.discard(staging)
+        if staging is not None:
+            write.discard(staging)
+        progress.close()
         raise
-    return BuildResult(records=len(archive.records), pages=len(pages), written=len(pages),
+    finally:
+        _SHARED.clear()
+    for page in pages:
+        file = urls.output_file(page.path)
+        if file not in entries:
+            entries[file] = replace(old.pages[file], records=page.records)
+    written = sorted(changed_pages) if incremental else [urls.output_file(pages[i].path) for i in todo]
+    copy_now = sorted(file for file, source in copies.items() if not incremental or old.copies.get(file) != source)
+    removed = sorted((old.pages.keys() - planned) | (old.copies.keys() - copies.keys())) if incremental else []
+    new = mf.Manifest(global_key=gkey, inputs=inputs, problems=problems, records=len(archive.records),
+                      pages=entries, copies=copies, terms=mf.term_table(archive), record_keys=record_keys)
+    page_count = len(pages)
+    # Indexing runs Pagefind processes that need memory of their own: let the loaded archive go
+    # first (40,000 records with their bodies are over a gigabyte in this process).
+    del archive, pages, cache, old, env, planned
+    _release_memory()
+    try:
+        if incremental and not changed_pages and not copy_now and not removed:
+            pass  # the outputs are what they were: leave site/ alone, make no staging folder
+        else:
+            if staging is None:
+                staging = write.staging_dir(out)
+                progress.stage("link", 1)
+                write.link_tree(out, staging, skip=frozenset({search.BUNDLE_DIR}))
+            progress.stage("write")
+            for file, data in changed_pages.items():
+                write.write_file(staging, file, data, replace=True)
+            for file in copy_now:
+                write.copy_file(root / copies[file][0], staging, file)
+            for file in removed:
+                write.remove_file(staging, file)
+            if index:
+                progress.stage("index", 1)
+                search.build_index(staging, cache=mf.cache_dir(root) / "search",
+                                   changed=set(written) | set(copy_now) | set(removed) if incremental else None)
+            progress.stage("swap")
+            write.swap(staging, out)
+    except BaseException:
+        if staging is not None:
+            write.discard(staging)
+        progress.close()
+        raise
+    progress.stage("save")
+    new.site_id = mf.site_id(out)
+    mf.save_manifest(root, out, new)
+    progress.close()
+    return BuildResult(records=new.records, pages=page_count, written=len(written), removed=len(removed),
                        problems=problems, seconds=time.perf_counter() - started)

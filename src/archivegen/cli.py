@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import build_archive, check_archive
+from .progress import Progress
 from .problems import ArchivegenError, BuildFailed, Problem, has_errors
 
 EPILOG = """examples:
@@ -26,6 +27,16 @@ The archivist's workflow (preview, new records, publishing on merge): docs/workf
 def _print_problems(problems: list[Problem]) -> None:
     for p in problems:
         print(p.format(), file=sys.stderr)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more; got {text!r}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
     b.add_argument("--base-url", default=None, help="override archive.yaml's base_url")
     b.add_argument("--no-index", action="store_true", help="skip the search index")
+    b.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+                   help="worker processes for reading and rendering (default: every core)")
     c = sub.add_parser("check", help="validate without writing anything",
                        description="Report every problem in every record file; write nothing.",
                        epilog="example:\n  archivegen check --strict",
@@ -193,11 +206,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ok: no errors ({sum(1 for p in problems)} warning(s))")
             return 0
         if args.command == "build":
-            result = build_archive(args.root, args.out, base_url=args.base_url, strict=args.strict,
-                                   index=not args.no_index)
+            with Progress() as progress:
+                result = build_archive(args.root, args.out, base_url=args.base_url, strict=args.strict,
+                                       index=not args.no_index, jobs=args.jobs, progress=progress)
             _print_problems(result.problems)
-            print(f"built {result.records} records, {result.pages} pages, {result.warnings} warning(s) "
-                  f"in {result.seconds:.1f} s")
+            print(result.summary())
             return 0
     except BuildFailed as exc:
         _print_problems(exc.problems)

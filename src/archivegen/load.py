@@ -48,7 +48,9 @@ _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
 )
 
-try:  # libyaml's parser: ~10x faster (MEASURED.md). Not exported as yaml.CParser, hence the import.
+try:
+    # libyaml's parser. yaml.cyaml does not export CParser, so ``yaml.CParser`` does not exist:
+    # import it by its module, or every record goes through the pure-Python scanner (10x slower).
     from yaml.cyaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None
@@ -239,7 +241,8 @@ def parse_mapping(path: str, source: str, first_line: int = 1) -> tuple[
                                 "e.g. 'title: Andropov Report'")]
         memo: dict[int, int] = {}
         total = 0
-        for key_node, value_node in root.value:
+        # Only aliases (*name) can expand: without a '*' the walk over every node is skipped.
+        for key_node, value_node in (root.value if "*" in source else ()):
             total += _expanded_size(key_node, memo) + _expanded_size(value_node, memo)
             if total > MAX_NODES:  # report the field where the expansion crosses the bound
                 name = key_node.value if isinstance(key_node, ScalarNode) else where

@@ -1,0 +1,233 @@
+"""What the last build read and wrote, so the next one redoes only what is stale.
+
+Kept in ``ROOT/.archivegen-cache/`` (never published):
+
+- ``records.pickle``: every record file parsed and validated, keyed by (size, mtime_ns), so an
+  unchanged file is not read again. Valid only for the same archive.yaml and archivegen version.
+- ``manifest-<out>.pickle``: per output folder, the inputs' stat keys, a key for everything that
+  affects every page (archivegen version, templates, static assets, archive.yaml, base_url), and
+  for every output: its template, the records it shows, and the SHA-256 of its bytes.
+
+What a page depends on (the contract with the views, see ``Page.records``): a page's view may show
+the records in ``page.records``; their related records (both directions); their immediate
+neighbours (previous and next) in any term's record list; and the URL slug, size and order of
+their terms (when a term gains, loses or reorders records, every member's pages are redone). A page
+with no records (home, indexes, feed…) may show anything and is rendered on every build that
+changed something. Anything else — a template, archive.yaml, base_url, the archivegen version —
+rebuilds every page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .load import RawRecord
+from .model import FACETS, Archive, Record
+from .problems import Problem
+from .render import Page, templates_digest
+
+CACHE_DIR = ".archivegen-cache"
+#: Bumped when the pickled shapes change, so an old cache is ignored rather than misread.
+FORMAT = 1
+StatKey = tuple[int, int]
+
+
+@dataclass
+class Parsed:
+    """One record file as the loader left it."""
+
+    key: StatKey
+    raw: RawRecord | None
+    """With the body dropped: cross_check needs only ids, paths and ``related``."""
+    record: Record | None
+    problems: list[Problem]
+
+
+@dataclass
+class RecordCache:
+    settings_key: str = ""
+    files: dict[str, Parsed] = field(default_factory=dict)
+    dirty: bool = False
+    """Changed since loaded: worth saving."""
+
+
+@dataclass
+class PageEntry:
+    template: str
+    records: tuple[str, ...]
+    digest: bytes
+
+
+@dataclass
+class Manifest:
+    global_key: str = ""
+    site_id: tuple[int, int] = (0, 0)
+    """(st_dev, st_ino) of the output folder we swapped in: a replaced or deleted site/ rebuilds all."""
+    inputs: dict[str, StatKey] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    records: int = 0
+    pages: dict[str, PageEntry] = field(default_factory=dict)
+    """Output file (site-relative) -> entry."""
+    copies: dict[str, tuple[str, StatKey]] = field(default_factory=dict)
+    """Copied original file (site-relative) -> (source, its stat key)."""
+    terms: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    """facet -> term name -> (slug, record ids in order)."""
+    record_keys: dict[str, tuple[str, StatKey]] = field(default_factory=dict)
+    """Record id -> (its file, that file's stat key)."""
+
+
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def scan_inputs(root: Path) -> dict[str, StatKey]:
+    """(size, mtime_ns) of archive.yaml and of every file under documents/ (records and originals)."""
+    found: dict[str, StatKey] = {}
+    docs = root / "documents"
+    stack = [docs]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                else:
+                    st = entry.stat()
+                    found[Path(entry.path).relative_to(root).as_posix()] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def _file_key(path: Path) -> StatKey:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns)
+
+
+def settings_key(root: Path) -> str:
+    """What validation depends on besides the record itself."""
+    data = (root / "archive.yaml").read_bytes() if (root / "archive.yaml").is_file() else b""
+    return hashlib.sha256(f"{FORMAT}:{__version__}:".encode() + data).hexdigest()
+
+
+def global_key(root: Path, base_url: str | None, index: bool) -> str:
+    """Everything that changes every page: templates, assets, settings, options, our version."""
+    from .write import STATIC  # noqa: PLC0415 - write imports nothing of ours; avoids a cycle later
+
+    h = hashlib.sha256(f"{settings_key(root)}:{templates_digest(root)}:{base_url!r}:{index}".encode())
+    for file in sorted(STATIC.rglob("*")):
+        if file.is_file():
+            h.update(file.relative_to(STATIC).as_posix().encode())
+            h.update(file.read_bytes())
+    return h.hexdigest()
+
+
+def _load(path: Path, kind: type) -> Any:
+    try:
+        with open(path, "rb") as f:
+            fmt, value = pickle.load(f)
+        return value if fmt == FORMAT and isinstance(value, kind) else kind()
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return kind()  # a missing or unreadable cache only costs a full build
+
+
+def _save(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    with open(tmp, "wb") as f:
+        pickle.dump((FORMAT, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _manifest_path(root: Path, out: Path) -> Path:
+    return cache_dir(root) / f"manifest-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.pickle"
+
+
+def load_records(root: Path) -> RecordCache:
+    cache: RecordCache = _load(cache_dir(root) / "records.pickle", RecordCache)
+    return cache
+
+
+def save_records(root: Path, cache: RecordCache) -> None:
+    _save(cache_dir(root) / "records.pickle", cache)
+
+
+def load_manifest(root: Path, out: Path) -> Manifest:
+    manifest: Manifest = _load(_manifest_path(root, out), Manifest)
+    return manifest
+
+
+def save_manifest(root: Path, out: Path, manifest: Manifest) -> None:
+    _save(_manifest_path(root, out), manifest)
+
+
+def site_id(out: Path) -> tuple[int, int]:
+    try:
+        st = out.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_dev, st.st_ino)
+
+
+def term_table(archive: Archive) -> dict[str, dict[str, tuple[str, tuple[str, ...]]]]:
+    return {facet: {name: (t.slug, t.record_ids) for name, t in archive.terms.get(facet, {}).items()}
+            for facet, _, _ in FACETS}
+
+
+def affected_records(archive: Archive, old: Manifest, changed: set[str]) -> set[str]:
+    """Records whose pages may show something of a changed record (see the module docstring).
+
+    ``changed`` holds ids of records added, removed or whose file changed.
+    """
+    new_terms = term_table(archive)
+    affected = set(changed)
+    for facet in new_terms.keys() | old.terms.keys():
+        before, after = old.terms.get(facet, {}), new_terms.get(facet, {})
+        for name in before.keys() | after.keys():
+            old_slug, old_ids = before.get(name, ("", ()))
+            new_slug, new_ids = after.get(name, ("", ()))
+            if old_ids != new_ids or old_slug != new_slug:
+                # Members, order or URL changed: any member's page may show a count, a position
+                # or a link that moved ("3 of 12 in this collection").
+                affected.update(old_ids)
+                affected.update(new_ids)
+            elif not changed.isdisjoint(new_ids):
+                for i, rid in enumerate(new_ids):
+                    if rid in changed:  # previous/next links show the neighbour's title
+                        affected.update(new_ids[max(i - 1, 0): i + 2])
+    for record in archive.records:
+        if record.id in changed or not changed.isdisjoint(record.related):
+            affected.add(record.id)
+            affected.update(record.related)
+    return affected
+
+
+def stale_pages(pages: list[Page], old: Manifest, affected: set[str]) -> list[int]:
+    """Indexes of the planned pages that must be rendered again."""
+    from . import urls  # noqa: PLC0415
+
+    stale: set[int] = set()
+    regrouped: set[str] = set()
+    for i, page in enumerate(pages):
+        entry = old.pages.get(urls.output_file(page.path))
+        if entry is None or entry.template != page.template or entry.records != page.records:
+            stale.add(i)
+            regrouped.add(_PAGED.sub("", page.path))
+        elif not page.records or not affected.isdisjoint(page.records):
+            stale.add(i)
+    # The pages of one paginated listing (x/, x/page/2/…) show its total and page links: when
+    # records join, leave or move within one page, every page of the listing is redone.
+    regrouped.update(_PAGED.sub("", path.removesuffix("index.html")) for path in old.pages.keys() - {
+        urls.output_file(page.path) for page in pages})
+    stale.update(i for i, page in enumerate(pages) if _PAGED.sub("", page.path) in regrouped)
+    return sorted(stale)
+
+
+_PAGED = re.compile(r"page/[0-9]+/\Z")

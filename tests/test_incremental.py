@@ -1,0 +1,207 @@
+"""Guard tests for incremental builds (issue #7): a rebuild equals a clean build byte for byte,
+a rebuild with no change writes nothing, a failed rebuild leaves site/ untouched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archivegen import build, search
+from archivegen.build import build_archive
+from archivegen.problems import BuildFailed, IndexingFailed
+from conftest import make_archive, record_text, run_cli
+
+HUNGARY = '["Hungarian Revolution, 1956"]'
+POLAND = '["Polish October, 1956"]'
+
+
+def _records(n: int = 6) -> dict[str, str]:
+    records = {}
+    for i in range(n):
+        collections = HUNGARY if i % 2 == 0 else POLAND
+        related = f'["r{i - 1}"]' if i else "[]"
+        records[f"r{i}.md"] = record_text(f"Record number {i}", f"1956-11-{i + 1:02d}", f"Body of record {i}.",
+                                          collections=collections, related=related,
+                                          people='["Nagy, Imre"]' if i < 3 else '["Gomułka, Władysław"]')
+    return records
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _stamps(site: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime_ns) of the folder and of everything in it: any write or replacement shows."""
+    paths = [site, *sorted(site.rglob("*"))]
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in paths}
+
+
+def _clean_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The same archive built from nothing, in another folder."""
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".archivegen-cache", ".site-*"))
+    build_archive(clean, index=False, jobs=1)
+    return _tree(clean / "site")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    root = make_archive(tmp_path / "archive", _records())
+    build_archive(root, index=False, jobs=1)
+    return root
+
+
+def test_body_edit_rewrites_only_the_record_page_and_equals_a_clean_build(built: Path, tmp_path: Path) -> None:
+    before = _stamps(built / "site")
+    _edit(built / "documents" / "r3.md", "Body of record 3.", "Body of record 3, corrected after review.")
+    result = build_archive(built, index=False, jobs=1)
+    assert result.written == 1
+    after = _stamps(built / "site")
+    files = [path for path in after if (built / "site" / path).is_file()]
+    # Every other file is the very same inode: linked from the old site, not rewritten.
+    assert sorted(path for path in files if after[path] != before.get(path)) == ["records/r3/index.html"]
+    assert "corrected after review" in (built / "site/records/r3/index.html").read_text(encoding="utf-8")
+    assert _tree(built / "site") == _clean_build(built, tmp_path)
+
+
+def test_collection_change_moves_the_record_between_listings_and_equals_a_clean_build(
+        built: Path, tmp_path: Path) -> None:
+    _edit(built / "documents" / "r2.md", HUNGARY, POLAND)
+    build_archive(built, index=False, jobs=1)
+    tree = _tree(built / "site")
+    assert tree == _clean_build(built, tmp_path)
+    record = tree["records/r2/index.html"].decode()
+    assert "Polish October, 1956" in record and "Hungarian Revolution, 1956" not in record
+    listings = {path: html.decode() for path, html in tree.items() if path.startswith("collections/")}
+    if listings:  # collection pages exist once the browse pages (issue #3) are merged
+        hungary = next(html for path, html in listings.items() if path.startswith("collections/hungarian"))
+        poland = next(html for path, html in listings.items() if path.startswith("collections/polish"))
+        assert "Record number 2" not in hungary and "Record number 2" in poland
+
+
+def test_title_edit_updates_every_page_that_shows_the_record(built: Path, tmp_path: Path) -> None:
+    # r1 shows r0 as a related record: a title change in r0 must reach r1's page too.
+    _edit(built / "documents" / "r0.md", "Record number 0", "Record zero, retitled")
+    build_archive(built, index=False, jobs=1)
+    tree = _tree(built / "site")
+    assert "Record zero, retitled" in tree["records/r1/index.html"].decode()
+    assert tree == _clean_build(built, tmp_path)
+
+
+def test_second_build_with_no_change_writes_nothing(built: Path) -> None:
+    before = _stamps(built / "site")
+    result = build_archive(built, index=False, jobs=1)
+    assert result.written == 0 and result.pages > 0
+    assert _stamps(built / "site") == before
+    assert not list(built.glob(".site-staging-*"))
+
+
+def test_touching_a_file_without_changing_it_writes_nothing(built: Path) -> None:
+    before = _stamps(built / "site")
+    path = built / "documents" / "r4.md"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    result = build_archive(built, index=False, jobs=1)
+    assert result.written == 0
+    assert _stamps(built / "site") == before
+
+
+def test_deleting_a_record_removes_its_page_and_equals_a_clean_build(built: Path, tmp_path: Path) -> None:
+    _edit(built / "documents" / "r5.md", 'related: ["r4"]', "related: []")
+    (built / "documents" / "r4.md").unlink()  # r5 pointed to r4: unlinked above
+    build_archive(built, index=False, jobs=1)
+    assert not (built / "site/records/r4").exists()
+    assert _tree(built / "site") == _clean_build(built, tmp_path)
+
+
+def test_a_new_record_appears_and_the_build_equals_a_clean_build(built: Path, tmp_path: Path) -> None:
+    (built / "documents" / "r9.md").write_text(
+        record_text("A late addition", "1956-10-23", "New.", collections=HUNGARY, related='["r0"]'), encoding="utf-8")
+    build_archive(built, index=False, jobs=1)
+    assert (built / "site/records/r9/index.html").is_file()
+    assert _tree(built / "site") == _clean_build(built, tmp_path)
+
+
+def test_template_change_rebuilds_every_page(built: Path, tmp_path: Path) -> None:
+    (built / "templates").mkdir()
+    (built / "templates" / "record.html").write_text(
+        '{% extends "default/record.html" %}{% block title %}Edited: {{ record.title }}{% endblock %}',
+        encoding="utf-8")
+    result = build_archive(built, index=False, jobs=1)
+    assert result.written == result.pages
+    assert _tree(built / "site") == _clean_build(built, tmp_path)
+
+
+def test_invalid_edit_fails_and_leaves_the_site_untouched(built: Path) -> None:
+    before, content = _stamps(built / "site"), _tree(built / "site")
+    _edit(built / "documents" / "r1.md", "date: 1956-11-02", "date: 1956-13-02")
+    with pytest.raises(BuildFailed):
+        build_archive(built, index=False, jobs=1)
+    assert _stamps(built / "site") == before and _tree(built / "site") == content
+
+
+def test_failed_indexing_in_an_incremental_build_leaves_the_site_untouched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The staging folder is hard-linked to site/: a rewrite must never go through a shared inode.
+    root = make_archive(tmp_path / "archive", _records())
+    build_archive(root, index=True, jobs=1)
+    before, content = _stamps(root / "site"), _tree(root / "site")
+    _edit(root / "documents" / "r3.md", "Body of record 3.", "Changed body.")
+
+    def fail(site: Path, cache: Path | None = None, changed: set[str] | None = None) -> None:
+        raise IndexingFailed("pagefind failed (1): simulated")
+
+    monkeypatch.setattr(search, "build_index", fail)
+    with pytest.raises(IndexingFailed):
+        build_archive(root, index=True, jobs=1)
+    assert _stamps(root / "site") == before and _tree(root / "site") == content
+    assert not list(root.glob(".site-staging-*"))
+
+
+def test_parallel_build_equals_a_serial_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "PARALLEL_MIN", 1)  # use the worker pool however small the archive
+    records = {f"p{i:03d}.md": record_text(f"Paper {i}", f"1957-{i % 12 + 1:02d}-01", f"Text *{i}*.",
+                                           collections=HUNGARY if i % 3 else POLAND)
+               for i in range(240)}
+    serial = make_archive(tmp_path / "serial", records)
+    parallel = make_archive(tmp_path / "parallel", records)
+    build_archive(serial, index=False, jobs=1)
+    result = build_archive(parallel, index=False, jobs=2)
+    assert result.records == 240 and result.written == result.pages
+    assert _tree(parallel / "site") == _tree(serial / "site")
+
+
+def test_cli_build_ends_with_one_summary_line(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "archive", _records(3))
+    first = run_cli("build", "--root", str(root), "--no-index", "--jobs", "1", check=True)
+    assert first.stdout.strip().splitlines()[-1].startswith("built 3 records, ")
+    assert "(4 written, 0 unchanged)" in first.stdout or " written, 0 unchanged)" in first.stdout
+    again = run_cli("build", "--root", str(root), "--no-index", check=True)
+    assert " (0 written, " in again.stdout and "0 warning(s)" in again.stdout
+    assert first.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_cli_rejects_a_job_count_below_one(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "archive", _records(1))
+    proc = run_cli("build", "--root", str(root), "--jobs", "0")
+    assert proc.returncode == 2 and "--jobs" in proc.stderr
+
+
+def test_editing_a_record_that_spans_years_updates_every_year_it_is_listed_in(tmp_path: Path) -> None:
+    # Year pages list records that began in earlier years ("also in 1956"): every page showing
+    # a record must name it in Page.records, or an edit leaves a stale title behind.
+    root = make_archive(tmp_path / "archive", {
+        "a.md": record_text("Alpha", "1956-11-01", "A."), "b.md": record_text("Beta", "1956-11-02", "B."),
+        "span.md": record_text("Negotiations over several years", "1955/1957", "Long.")})
+    build_archive(root, index=False, jobs=1)
+    _edit(root / "documents" / "span.md", "Negotiations over several years", "Talks, 1955 to 1957")
+    build_archive(root, index=False, jobs=1)
+    assert _tree(root / "site") == _clean_build(root, tmp_path)
