@@ -173,7 +173,9 @@ def _filter_bytes(site: Path) -> list[list[int]]:
 
 
 def _stray_staging(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name.startswith(".site"))
+    # The replaced site (.site-old-*) is deleted in the background after a swap; staging folders
+    # must never outlive a build.
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".site-staging"))
 
 
 def test_failed_build_leaves_the_previous_site_byte_identical(tmp_path: Path) -> None:
