@@ -22,7 +22,8 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "tests"))
 
 from archivegen.build import build_archive  # noqa: E402
-from browser_support import CHROMIUM, serve_site  # noqa: E402
+from browser_support import CHROMIUM  # noqa: E402
+from reader_support import serve_under  # noqa: E402
 
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -75,7 +76,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="archivegen-lh-") as tmp:
         work = Path(tmp)
         site = args.site or build_sample(work)
-        server = serve_site(site, "/archive/", work)
+        server = serve_under(site, "/archive/", work)
         try:
             print(f"{'page':52} " + " ".join(f"{c:>14}" for c in CATEGORIES))
             worst = 100

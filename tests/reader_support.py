@@ -90,7 +90,8 @@ def site_server(sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 # ---------------------------------------------------------------------------------------------
 # The kinds of page a reader meets. Tests that must hold on every kind of page parametrise over
-# PAGE_KINDS; a kind whose page the built site does not have (yet) is skipped with its reason.
+# PAGE_KINDS. Every kind is mandatory: a built site without a page of some kind fails the test
+# (a missing page is a regression, not something to skip past).
 
 FACETS = ("collections", "people", "places", "subjects", "types", "languages")
 
@@ -121,14 +122,14 @@ class PageKind:
 
     name: str
     find: Callable[[Path], str | None]
-    """Site path of an example page of this kind, or None when the site has none."""
+    """Site path of an example page of this kind, or None when the site has none (a failure)."""
     wait_for: str = ""
     """JavaScript expression that becomes true when the page is ready (e.g. results shown)."""
 
     def path(self, site: Path) -> str:
         found = self.find(site)
         if found is None:
-            pytest.skip(f"the built sample site has no {self.name} page yet")
+            pytest.fail(f"the built site {site} has no {self.name} page")
         return found
 
 
@@ -153,7 +154,7 @@ PAGE_KINDS: list[PageKind] = [
 
 def open_page(context: Any, server: SiteServer, kind: PageKind, path: str | None = None, page: Any = None) -> Any:
     """A page (new in ``context`` unless given) showing ``path`` (default: an example of ``kind``),
-    ready to be inspected. Call ``kind.path(site)`` before making a context to skip cheaply."""
+    ready to be inspected. Call ``kind.path(site)`` before making a context to fail cheaply."""
     page = page or context.new_page()
     page.goto(server.url(kind.path(server.site) if path is None else path), wait_until="load")
     if kind.wait_for:

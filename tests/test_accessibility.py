@@ -25,8 +25,9 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 KIND_IDS = [k.name for k in PAGE_KINDS]
 RECORD = next(k for k in PAGE_KINDS if k.name == "record")
-# Viewports a reader uses: a wide screen in each colour scheme and the narrowest common phone.
-VIEWS = {"light-1280": ("light", 1280), "dark-1280": ("dark", 1280), "light-320": ("light", 320)}
+# Viewports a reader uses: a wide screen and the narrowest common phone, each in both colour schemes.
+VIEWS = {"light-1280": ("light", 1280), "dark-1280": ("dark", 1280),
+         "light-320": ("light", 320), "dark-320": ("dark", 320)}
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +83,7 @@ def inspect(chromium: Any, site_server: SiteServer, axe_source: str) -> Callable
     cache: dict[tuple[str, str], Inspection] = {}
 
     def run(kind: PageKind, view: str) -> Inspection:
-        path = kind.path(site_server.site)  # skips before any browser work when absent
+        path = kind.path(site_server.site)  # fails before any browser work when absent
         if (kind.name, view) in cache:
             return cache[kind.name, view]
         scheme, width = VIEWS[view]

@@ -1,4 +1,5 @@
-"""Screenshots of a record page at phone and desktop widths in both colour schemes, written to
+"""Screenshots of a record page and of the other kinds of page (a term, the years, a year, search
+with results, data, 404) at phone and desktop widths in both colour schemes, written to
 test-artifacts/screenshots/ (gitignored) for people to look at, with the layout claims a reader
 would notice asserted on the same page loads.
 """
@@ -85,3 +86,66 @@ def test_printed_record_pdf(chromium: Any, site_server: SiteServer, shots_dir: P
         context.close()
     assert pdf.startswith(b"%PDF-")
     assert meta and text and meta["y"] + meta["height"] <= text["y"], "printed as one column"
+
+
+# Pages other than the record, by their PAGE_KINDS name and the file name of their screenshots.
+SHOWN_KINDS = {"people term": "term", "years index": "years", "year": "year",
+               "search with results": "search", "data": "data", "404": "404"}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("kind_name", list(SHOWN_KINDS))
+def test_page_screenshot(chromium: Any, site_server: SiteServer, shots_dir: Path,
+                         kind_name: str, width: int, scheme: str) -> None:
+    """<kind>-<width>-<scheme>.png: the page fills the screen's width without scrolling sideways,
+    in the scheme's colours, with its heading in view at the top."""
+    kind = next(k for k in PAGE_KINDS if k.name == kind_name)
+    path = kind.path(site_server.site)
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    try:
+        page = open_page(context, site_server, kind, path)
+        target = shots_dir / f"{SHOWN_KINDS[kind_name]}-{width}-{scheme}.png"
+        data = page.screenshot(path=str(target), full_page=True)
+        colours = page.evaluate("""() => { const b = getComputedStyle(document.body);
+            return {bg: b.backgroundColor, fg: b.color}; }""")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        h1 = page.locator("h1").bounding_box()
+    finally:
+        context.close()
+    assert target.is_file() and png_size(data)[0] == width
+    assert scroll_width <= width
+    bg, fg = luminance(colours["bg"]), luminance(colours["fg"])
+    assert (bg > 0.8 and fg < 0.05) if scheme == "light" else (bg < 0.05 and fg > 0.6), colours
+    assert h1 and h1["y"] < 900 and h1["x"] + h1["width"] <= width
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_search_filters_are_a_sidebar_on_a_wide_screen_and_folded_above_results_on_a_phone(
+        chromium: Any, site_server: SiteServer, width: int) -> None:
+    kind = next(k for k in PAGE_KINDS if k.name == "search with results")
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = open_page(context, site_server, kind)
+        toggle = page.locator("#filters-toggle")
+        filters = page.locator("#search-filters")
+        results = page.locator("#search-results")
+        page.wait_for_function("document.querySelector('#search-filters input[type=checkbox]') !== null")
+        seen = {"toggle": toggle.is_visible(), "filters": filters.is_visible()}
+        if width < 800:
+            toggle.click()
+            seen["expanded"] = toggle.get_attribute("aria-expanded")
+            seen["filters after click"] = filters.is_visible()
+            boxes = (filters.bounding_box(), results.bounding_box())
+        else:
+            boxes = (filters.bounding_box(), results.bounding_box())
+    finally:
+        context.close()
+    f, r = boxes
+    assert f and r
+    if width >= 1280:
+        assert seen == {"toggle": False, "filters": True}
+        assert f["x"] + f["width"] <= r["x"], "filters beside the results"
+    else:
+        assert seen == {"toggle": True, "filters": False, "expanded": "true", "filters after click": True}
+        assert f["y"] + f["height"] <= r["y"], "opened filters come before the results"

@@ -9,7 +9,10 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from lxml import html as lxml_html
+
+from reader_support import FACETS, PAGE_KINDS
 
 RECORD = "records/andropov-report-1-november-1956/index.html"
 # Elements that make a browser fetch something while showing a page (links to follow are fine).
@@ -127,3 +130,19 @@ def test_record_pages_are_light(sample_site: Path) -> None:
             heavy[page.parent.name] = total
     assert heavy == {}
     assert sum(record_page_bytes(sample_site, sample_site / RECORD).values()) < 50_000
+
+
+def test_the_sample_site_has_a_page_of_every_kind_the_browser_tests_check(sample_site: Path) -> None:
+    """The accessibility and screenshot tests run over PAGE_KINDS; each kind must exist in the
+    sample site (home, record, every facet index and term, years, a year, search, data, 404)."""
+    names = {k.name for k in PAGE_KINDS}
+    assert {"home", "record", "years index", "year", "search with results", "data", "404"} <= names
+    assert {f"{f} {what}" for f in FACETS for what in ("index", "term")} <= names
+    found = {k.name: k.find(sample_site) for k in PAGE_KINDS}
+    assert [name for name, path in found.items() if path is None] == []
+
+
+def test_a_page_kind_missing_from_the_site_fails_rather_than_skips(tmp_path: Path) -> None:
+    year = next(k for k in PAGE_KINDS if k.name == "year")
+    with pytest.raises(pytest.fail.Exception, match="has no year page"):
+        year.path(tmp_path)

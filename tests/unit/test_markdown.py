@@ -58,3 +58,18 @@ def test_pipe_tables_and_footnotes() -> None:
 
 def test_inline_summary_has_no_paragraph_and_no_html() -> None:
     assert render_inline("**Nagy** <script>x</script>") == "<strong>Nagy</strong> &lt;script&gt;x&lt;/script&gt;"
+
+
+def test_footnote_links_have_names_that_make_sense_out_of_context() -> None:
+    """A screen reader's list of links reads "Footnote 1" and "Back to reference 1", not "[1]" and
+    "↩︎"; the links still go to the note and back, and the visible marks are unchanged."""
+    out = render_markdown("Text[^a], again[^a], other[^b].\n\n[^a]: First note.\n[^b]: Second note.")
+    tree = lxml_html.fragment_fromstring(out, create_parent="div")
+    refs = [(a.get("aria-label"), a.text_content(), a.get("href")) for a in tree.xpath("//sup[@class='footnote-ref']/a")]
+    backs = [(a.get("aria-label"), a.text_content(), a.get("href")) for a in tree.xpath("//a[@class='footnote-backref']")]
+    assert refs == [("Footnote 1", "[1]", "#fn1"), ("Footnote 1", "[1:1]", "#fn1"), ("Footnote 2", "[2]", "#fn2")]
+    assert backs == [("Back to reference 1", "\u21a9\ufe0e", "#fnref1"),
+                     ("Back to reference 1, use 2", "\u21a9\ufe0e", "#fnref1:1"),
+                     ("Back to reference 2", "\u21a9\ufe0e", "#fnref2")]
+    ids = {e.get("id") for e in tree.iter() if e.get("id")}
+    assert {h[1:] for _, _, h in refs + backs} <= ids, "every footnote link has its target"

@@ -25,6 +25,8 @@ const filtersBox = document.getElementById("search-filters");
 const statusBox = document.getElementById("search-status");
 const resultsBox = document.getElementById("search-results");
 const pagesBox = document.getElementById("search-pages");
+const filtersSection = filtersBox.closest("section");
+const filtersToggle = document.getElementById("filters-toggle");
 
 const expanded = new Set();
 let index = null;
@@ -287,6 +289,9 @@ function renderFilters(state, counts) {
     groups.unshift(clear);
   }
   filtersBox.replaceChildren(...groups);
+  const chosen = Object.values(state.filters).reduce((n, values) => n + values.length, 0)
+    + (state.from !== null || state.to !== null ? 1 : 0);
+  filtersToggle.textContent = chosen ? `Filters (${chosen} chosen)` : "Filters";
   if (focused) {
     for (const box of filtersBox.querySelectorAll("input[data-filter-key]")) {
       if (box.dataset.filterKey === focused[0] && box.dataset.filterValue === focused[1]) box.focus();
@@ -321,6 +326,16 @@ async function run(state) {
     if (id === searchId) document.body.classList.remove("search-busy");
   }
 }
+
+// On a phone (the one-column layout in search.css) the filters fold behind a button; on a wide
+// screen they are a sidebar and the button is not shown.
+function showFilters(open) {
+  filtersSection.classList.toggle("folded", !open);
+  filtersToggle.setAttribute("aria-expanded", String(open));
+}
+filtersToggle.hidden = false;
+showFilters(!matchMedia("(max-width: 49.99rem)").matches);
+filtersToggle.addEventListener("click", () => showFilters(filtersSection.classList.contains("folded")));
 
 let typing = null;
 input.addEventListener("input", () => {
