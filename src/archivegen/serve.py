@@ -350,21 +350,32 @@ def _say(message: str, err: bool = False) -> None:
     print(message, file=sys.stderr if err else sys.stdout, flush=True)
 
 
-def _rebuild(root: Path, state: State, base_url: str | None, index: bool, epoch: str, count: list[int]) -> None:
-    """One build; on success the browsers reload, on failure they show the problems."""
+def _rebuild(root: Path, state: State, base_url: str | None, index: bool, epoch: str,
+             count: list[int]) -> str | None:
+    """One build; on success the browsers reload, on failure they show the problems.
+
+    Returns the base path the new site was built for (None when the build failed). archive.yaml
+    is read once, here, and its base_url handed to the build: reading it again after the build
+    could see a newer save than the one built, and serve the site under a path it was not built for.
+    """
     state.update(building=True)
     started = time.perf_counter()
+    if base_url is None:
+        settings, _ = load_settings(root)
+        built_for = settings.base_url if settings is not None else None
+    else:
+        built_for = base_url
     try:
-        result = build_archive(root, base_url=base_url, index=index)
+        result = build_archive(root, base_url=built_for, index=index)
     except BuildFailed as exc:
         _report_failure(state, exc.problems)
-        return
+        return None
     except ArchivegenError as exc:
         _report_failure(state, [], f"archivegen: error: {exc}")
-        return
+        return None
     except Exception:  # a bug in a build must not end the preview; show it and carry on
         _report_failure(state, [], traceback.format_exc().rstrip())
-        return
+        return None
     finally:
         state.update(building=False)
     for p in result.problems:
@@ -373,6 +384,7 @@ def _rebuild(root: Path, state: State, base_url: str | None, index: bool, epoch:
     state.update(build=f"{epoch}-{count[0]}", ok=True, problems=[])
     _say(f"built {result.records} records, {result.pages} pages, {result.warnings} warning(s) "
          f"in {time.perf_counter() - started:.1f} s")
+    return _base_path(root, built_for)
 
 
 def _report_failure(state: State, problems: list[Problem], extra: str = "") -> None:
@@ -424,8 +436,8 @@ def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: b
             named = sorted(p for p in changed if (root / p).exists() or p.endswith((".md", ".yaml")))
             shown = ", ".join(named[:3]) + (" …" if len(named) > 3 else "")
             _say(f"changed: {shown}; rebuilding")
-            _rebuild(root, state, base_url, index, epoch, count)
-            if state.ok and (moved := _base_path(root, base_url)) != server.base_path:
+            moved = _rebuild(root, state, base_url, index, epoch, count)
+            if moved is not None and moved != server.base_path:
                 server.base_path = moved  # archive.yaml's base_url changed: follow it
                 _say(f"serving http://{host}:{bound}{moved}")
     except KeyboardInterrupt:
