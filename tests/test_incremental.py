@@ -156,7 +156,7 @@ def test_failed_indexing_in_an_incremental_build_leaves_the_site_untouched(
     before, content = _stamps(root / "site"), _tree(root / "site")
     _edit(root / "documents" / "r3.md", "Body of record 3.", "Changed body.")
 
-    def fail(site: Path, cache: Path | None = None, changed: set[str] | None = None) -> None:
+    def fail(site: Path, cache: Path | None = None, changed: set[str] | None = None, **options: object) -> None:
         raise IndexingFailed("pagefind failed (1): simulated")
 
     monkeypatch.setattr(search, "build_index", fail)
@@ -164,6 +164,46 @@ def test_failed_indexing_in_an_incremental_build_leaves_the_site_untouched(
         build_archive(root, index=True, jobs=1)
     assert _stamps(root / "site") == before and _tree(root / "site") == content
     assert not list(root.glob(".site-staging-*"))
+
+
+def test_a_failure_half_way_through_the_commit_puts_every_file_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An edit that changes pages in several folders, adds a record and removes one: the commit
+    # moves files into site/ one by one, and the third move fails.
+    root = make_archive(tmp_path / "archive", _records())
+    build_archive(root, index=True, jobs=1)
+    site = root / "site"
+    content = _tree(site)
+    files_before = {k: v for k, v in _stamps(site).items() if (site / k).is_file()}
+    _edit(root / "documents" / "r3.md", "Body of record 3.", "Changed body.")
+    _edit(root / "documents" / "r5.md", 'related: ["r4"]', "related: []")
+    (root / "documents" / "r4.md").unlink()
+    (root / "documents" / "r9.md").write_text(
+        record_text("A late addition", "1956-10-23", "New.", collections=HUNGARY), encoding="utf-8")
+    real_replace, moves = os.replace, []
+
+    def flaky_replace(src: object, dst: object) -> None:
+        if ".site-staging-" in str(src):
+            moves.append(dst)
+            if len(moves) == 3:
+                raise OSError(28, "No space left on device (simulated)")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky_replace)
+    with pytest.raises(OSError, match="simulated"):
+        build_archive(root, index=True, jobs=1)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert len(moves) == 3
+    assert _tree(site) == content
+    # The files put back are the very files that were there (same inode, same mtime).
+    assert {k: v for k, v in _stamps(site).items() if (site / k).is_file()} == files_before
+    assert not list(root.glob(".site-staging-*"))
+    # The next (incremental) build finishes the job and equals a clean build.
+    result = build_archive(root, index=True, jobs=1)
+    assert 0 < result.written < result.pages
+    assert "Changed body." in (site / "records/r3/index.html").read_text(encoding="utf-8")
+    pages = {k: v for k, v in _tree(site).items() if not k.startswith("pagefind/")}
+    assert pages == _clean_build(root, tmp_path)
 
 
 def test_parallel_build_equals_a_serial_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -279,7 +279,8 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
         inputs["archive.yaml"] = mf._file_key(root / "archive.yaml")
     old = mf.load_manifest(root, out)
     current_site = mf.site_id(out)
-    incremental = old.global_key == gkey and current_site != (0, 0) and old.site_id == current_site
+    incremental = (old.global_key == gkey and current_site != (0, 0) and old.site_id == current_site
+                   and not mf.commit_marker(root, out).exists())
     if incremental and old.inputs == inputs:
         progress.close()
         if has_errors(old.problems, strict):
@@ -351,35 +352,50 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     # first (40,000 records with their bodies are over a gigabyte in this process).
     del archive, pages, cache, old, env, planned
     _release_memory()
+    marker = mf.commit_marker(root, out)
     try:
         if incremental and not changed_pages and not copy_now and not removed:
             pass  # the outputs are what they were: leave site/ alone, make no staging folder
-        else:
-            if staging is None:
-                staging = write.staging_dir(out)
-                progress.stage("link", 1)
-                write.link_tree(out, staging, skip=frozenset({search.BUNDLE_DIR}))
+        elif incremental:
+            # Only what changed goes into a small staging folder; the index is built from the site
+            # as it will be (staged pages read before the site's) into staging/pagefind; then the
+            # files are moved into site/ one by one and the index folder swapped (write.commit).
+            staging = write.staging_dir(out)
             progress.stage("write")
             for file, data in changed_pages.items():
-                write.write_file(staging, file, data, replace=True)
+                write.write_file(staging, file, data)
             for file in copy_now:
                 write.copy_file(root / copies[file][0], staging, file)
-            for file in removed:
-                write.remove_file(staging, file)
             if index:
                 progress.stage("index", 1)
-                search.build_index(staging, cache=mf.cache_dir(root) / "search",
-                                   changed=set(written) | set(copy_now) | set(removed) if incremental else None)
+                search.build_index(out, cache=mf.cache_dir(root) / "search",
+                                   changed=set(written) | set(copy_now) | set(removed),
+                                   bundle=staging / search.BUNDLE_DIR, pending=staging, removed=removed)
+            progress.stage("commit")
+            # Killed half-way, site/ would hold some new files: the marker makes the next build full.
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+            files = sorted(set(written) | set(copy_now))
+            write.commit(staging, out, files, removed, [search.BUNDLE_DIR] if index else [])
+        else:
+            progress.stage("write")
+            for file in copy_now:
+                write.copy_file(root / copies[file][0], staging, file)
+            if index:
+                progress.stage("index", 1)
+                search.build_index(staging, cache=mf.cache_dir(root) / "search")
             progress.stage("swap")
             write.swap(staging, out)
     except BaseException:
-        if staging is not None:
+        if staging is not None and staging.exists():
             write.discard(staging)
+        marker.unlink(missing_ok=True)  # commit() put every file back
         progress.close()
         raise
     progress.stage("save")
     new.site_id = mf.site_id(out)
     mf.save_manifest(root, out, new)
+    marker.unlink(missing_ok=True)
     progress.close()
     return BuildResult(records=new.records, pages=page_count, written=len(written), removed=len(removed),
                        problems=problems, seconds=time.perf_counter() - started)

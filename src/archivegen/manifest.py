@@ -150,6 +150,12 @@ def _manifest_path(root: Path, out: Path) -> Path:
     return cache_dir(root) / f"manifest-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.pickle"
 
 
+def commit_marker(root: Path, out: Path) -> Path:
+    """Present while an incremental build moves files into ``out``: if that was cut short (killed),
+    ``out`` matches no manifest and the next build must be a full one."""
+    return _manifest_path(root, out).with_suffix(".committing")
+
+
 def load_records(root: Path) -> RecordCache:
     cache: RecordCache = _load(cache_dir(root) / "records.pickle", RecordCache)
     return cache
