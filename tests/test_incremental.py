@@ -13,6 +13,7 @@ from archivegen import build, search
 from archivegen.build import build_archive
 from archivegen.problems import BuildFailed, IndexingFailed
 from conftest import make_archive, record_text, run_cli
+from test_search_index import fragment_texts
 
 HUNGARY = '["Hungarian Revolution, 1956"]'
 POLAND = '["Polish October, 1956"]'
@@ -204,6 +205,30 @@ def test_a_failure_half_way_through_the_commit_puts_every_file_back(
     assert "Changed body." in (site / "records/r3/index.html").read_text(encoding="utf-8")
     pages = {k: v for k, v in _tree(site).items() if not k.startswith("pagefind/")}
     assert pages == _clean_build(root, tmp_path)
+
+
+def test_an_edit_replaces_only_its_shard_of_the_index_and_equals_a_clean_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARCHIVEGEN_SHARD_SIZE", "2")  # 6 records: 4 shards
+    root = make_archive(tmp_path / "archive", _records())
+    build_archive(root, index=True, jobs=1)
+    bundle = root / "site" / "pagefind"
+    edited = search.shard_of("r3", 4)
+    inodes = {k: (bundle / str(k)).stat().st_ino for k in range(4) if (bundle / str(k)).is_dir()}
+    _edit(root / "documents" / "r3.md", "Body of record 3.", "A zebrafinch in the body.")
+    build_archive(root, index=True, jobs=1)
+    after = {k: (bundle / str(k)).stat().st_ino for k in range(4) if (bundle / str(k)).is_dir()}
+    assert after.keys() == inodes.keys() and edited in after
+    assert {k for k in after if after[k] != inodes[k]} == {edited}
+    # Pagefind's bytes differ from run to run (hash order): compare what the bundles hold.
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".archivegen-cache", ".site-*"))
+    build_archive(clean, index=True, jobs=1)
+    fresh = clean / "site" / "pagefind"
+    assert (bundle / "shards.json").read_bytes() == (fresh / "shards.json").read_bytes()
+    for k in after:
+        assert fragment_texts(bundle / str(k)) == fragment_texts(fresh / str(k))
+    assert "zebrafinch" in fragment_texts(bundle / str(edited))
 
 
 def test_parallel_build_equals_a_serial_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -384,17 +384,24 @@ def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: boo
                 write.write_file(staging, file, data)
             for file in copy_now:
                 write.copy_file(root / copies[file][0], staging, file)
+            files = sorted(set(written) | set(copy_now))
+            folders: list[str] = []
             if index:
                 progress.stage("index", 1)
-                search.build_index(out, cache=mf.cache_dir(root) / "search",
-                                   changed=set(written) | set(copy_now) | set(removed),
-                                   bundle=staging / search.BUNDLE_DIR, pending=staging, removed=removed)
+                shards = search.build_index(out, cache=mf.cache_dir(root) / "search",
+                                            changed=set(written) | set(copy_now) | set(removed),
+                                            bundle=staging / search.BUNDLE_DIR, pending=staging, removed=removed,
+                                            reuse=True)
+                if shards is None:  # the shards were re-planned: the whole index folder is new
+                    folders = [search.BUNDLE_DIR]
+                else:  # only the changed shards' folders, and the list of shards
+                    folders = [f"{search.BUNDLE_DIR}/{k}" for k in shards]
+                    files.append(f"{search.BUNDLE_DIR}/{search.MANIFEST}")
             progress.stage("commit")
             # Killed half-way, site/ would hold some new files: the marker makes the next build full.
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.touch()
-            files = sorted(set(written) | set(copy_now))
-            write.commit(staging, out, files, removed, [search.BUNDLE_DIR] if index else [])
+            write.commit(staging, out, files, removed, folders)
         else:
             progress.stage("write")
             for file in copy_now:

@@ -226,7 +226,7 @@ def _link_tree(src: Path, dst: Path) -> None:
 
 def build_index(site: Path, cache: Path | None = None, changed: set[str] | None = None, *,
                 size: int | None = None, bundle: Path | None = None, pending: Path | None = None,
-                removed: Iterable[str] = ()) -> None:
+                removed: Iterable[str] = (), reuse: bool = False) -> list[str] | None:
     """Index the record pages of ``site`` into ``site/pagefind/<shard>/`` and write the manifest.
 
     With ``cache``, a shard whose pages are unchanged is linked from the cache instead of indexed.
@@ -236,6 +236,11 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
     An incremental build indexes the site as it will be, before touching it: ``pending`` is a
     folder of pages written since (read instead of the site's), ``removed`` pages the site loses,
     and the bundles go to ``bundle`` (default ``site/pagefind``), later swapped in.
+
+    With ``reuse`` (and ``cache`` and ``changed``), the site's own shard folders are taken as
+    current when the last build had the same shards: only the shards that changed are written
+    into ``bundle``, with the manifest, and their folder names are returned, so that the commit
+    replaces those alone (not 40,000 files of unchanged shards). None: ``bundle`` is complete.
     """
     source = _Source(site, pending, removed)
     shards = plan_shards(source.pages(), size or shard_size())
@@ -246,6 +251,13 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
     out_root.mkdir(parents=True)
     known = _read_cache_state(cache) if cache else {}
     state: dict[str, dict[str, Any]] = {}
+    # An empty shard (few records, unlucky hashes) gets no bundle: Pagefind's JS cannot load one.
+    filled = [k for k in range(count) if shards[k]]
+    names = {f"{count}-{k}" for k in filled}
+    reuse = (reuse and cache is not None and changed is not None and set(known) == names
+             and (site / BUNDLE_DIR / MANIFEST).is_file()
+             and all((site / BUNDLE_DIR / str(k)).is_dir() for k in filled))
+    written: list[str] = []
 
     def one(k: int) -> None:
         pages = shards[k]
@@ -258,6 +270,8 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
         usable = old is not None and old["pages"] == pages and (cache / name).is_dir()
         if usable and changed is not None and not changed.intersection(pages):
             state[name] = old  # type: ignore[assignment]
+            if reuse:
+                return  # site/pagefind/<k> is this very bundle
         else:
             digest = _digest(source, count, pages)
             if not (usable and old["digest"] == digest):  # type: ignore[index]
@@ -268,11 +282,10 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
                 os.replace(fresh, cache / name)
             state[name] = {"pages": pages, "digest": digest}
         _link_tree(cache / name, target)
+        written.append(str(k))
 
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    # An empty shard (few records, unlucky hashes) gets no bundle: Pagefind's JS cannot load one.
-    filled = [k for k in range(count) if shards[k]]
     workers = min(len(filled), os.cpu_count() or 1, 4)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         list(pool.map(one, filled))  # list() re-raises the first failure
@@ -283,6 +296,7 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
         (cache / "state.json").write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
     manifest = {"version": 1, "shards": [f"{k}/" for k in filled], "pages": [len(shards[k]) for k in filled]}
     (out_root / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
+    return sorted(written, key=int) if reuse else None
 
 
 def _read_cache_state(cache: Path) -> dict[str, dict[str, Any]]:

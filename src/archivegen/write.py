@@ -160,6 +160,7 @@ def commit(staging: Path, out: Path, files: list[str], removed: list[str], folde
     try:
         for name in folders:
             if (out / name).exists():
+                (backup / name).parent.mkdir(parents=True, exist_ok=True)
                 os.rename(out / name, backup / name)
             swapped.append(name)
             os.rename(staging / name, out / name)
