@@ -35,6 +35,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 #: Below this many items a worker pool costs more than it saves.
 PARALLEL_MIN = 400
+#: Chunks a worker handles before it is replaced by a fresh fork. A forked worker shares the
+#: parent's memory until it writes to it, and merely reading a Python object writes its reference
+#: count: a worker that renders a whole large site ends up with its own copy of most of the
+#: archive. A fresh worker starts from shared pages again; forking costs milliseconds.
+WORKER_CHUNKS = int(os.environ.get("ARCHIVEGEN_WORKER_CHUNKS", "8") or 8)
 
 
 @dataclass
@@ -96,7 +101,8 @@ def _run(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int,
     # (No gc.collect() first: on a loaded archive a full collection costs more than it frees.)
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.enable) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.enable,
+                                                      maxtasksperchild=WORKER_CHUNKS or None) as pool:
             for results in pool.imap_unordered(func, _chunks(items, size)):
                 yield from results
                 if progress:
