@@ -412,7 +412,9 @@ def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: boo
                     folders = [f"{search.BUNDLE_DIR}/{k}" for k in shards]
                     files.append(f"{search.BUNDLE_DIR}/{search.MANIFEST}")
             progress.stage("commit")
-            # Killed half-way, site/ would hold some new files: the marker makes the next build full.
+            # Killed half-way, site/ would hold some new files: the marker makes the next build a
+            # full one. It also stays when commit() failed (and put the files back): the search
+            # cache already holds the new bundles, which a full build checks page by page.
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.touch()
             write.commit(staging, out, files, removed, folders)
@@ -428,7 +430,6 @@ def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: boo
     except BaseException:
         if staging is not None and staging.exists():
             write.discard(staging)
-        marker.unlink(missing_ok=True)  # commit() put every file back
         progress.close()
         raise
     progress.stage("save")

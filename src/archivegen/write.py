@@ -41,37 +41,6 @@ def write_file(staging: Path, path: str, data: bytes, replace: bool = False) -> 
     os.replace(tmp, target)
 
 
-def link_tree(out: Path, staging: Path, skip: frozenset[str] = frozenset()) -> None:
-    """Fill ``staging`` with hard links to every file of ``out`` (``cp -al``): an incremental
-    build then replaces only what changed, and the published site stays untouched until swap.
-
-    Top-level folders in ``skip`` are left out (the search index: its writer makes it anew).
-    """
-    base = len(str(out)) + 1
-    for dirpath, dirnames, filenames in os.walk(out):
-        rel = dirpath[base:]
-        if not rel:
-            dirnames[:] = [d for d in dirnames if d not in skip]
-        target = os.path.join(staging, rel) if rel else str(staging)
-        for d in dirnames:
-            os.mkdir(os.path.join(target, d))
-        for f in filenames:
-            os.link(os.path.join(dirpath, f), os.path.join(target, f))
-
-
-def remove_file(staging: Path, path: str) -> None:
-    """Remove an output that is no longer planned, and the folders it leaves empty."""
-    target = staging / path
-    target.unlink(missing_ok=True)
-    folder = target.parent
-    while folder != staging:
-        try:
-            folder.rmdir()
-        except OSError:
-            break  # not empty
-        folder = folder.parent
-
-
 def copy_static(staging: Path) -> None:
     shutil.copytree(STATIC, staging / "assets", dirs_exist_ok=True)
 
