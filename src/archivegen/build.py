@@ -35,6 +35,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 #: Below this many items a worker pool costs more than it saves.
 PARALLEL_MIN = 400
+#: Chunks a worker handles before it is replaced by a fresh fork. A forked worker shares the
+#: parent's memory until it writes to it, and merely reading a Python object writes its reference
+#: count: a worker that renders a whole large site ends up with its own copy of most of the
+#: archive. A fresh worker starts from shared pages again; forking costs milliseconds.
+WORKER_CHUNKS = int(os.environ.get("ARCHIVEGEN_WORKER_CHUNKS", "8") or 8)
 
 
 @dataclass
@@ -94,15 +99,18 @@ def _run(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int,
     size = max(20, min(500, len(items) // (jobs * 8)))
     # Objects made before the fork stay out of the workers' collections: less copy-on-write.
     # (No gc.collect() first: on a loaded archive a full collection costs more than it frees.)
+    outer = gc.get_freeze_count() > 0  # the caller froze the heap already and thaws it itself
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.enable,
+                                                      maxtasksperchild=WORKER_CHUNKS or None) as pool:
             for results in pool.imap_unordered(func, _chunks(items, size)):
                 yield from results
                 if progress:
                     progress.advance(len(results))
     finally:
-        gc.unfreeze()
+        if not outer:
+            gc.unfreeze()
 
 
 def _release_memory() -> None:
@@ -279,7 +287,8 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
         inputs["archive.yaml"] = mf._file_key(root / "archive.yaml")
     old = mf.load_manifest(root, out)
     current_site = mf.site_id(out)
-    incremental = old.global_key == gkey and current_site != (0, 0) and old.site_id == current_site
+    incremental = (old.global_key == gkey and current_site != (0, 0) and old.site_id == current_site
+                   and not mf.commit_marker(root, out).exists())
     if incremental and old.inputs == inputs:
         progress.close()
         if has_errors(old.problems, strict):
@@ -288,6 +297,23 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
                            seconds=time.perf_counter() - started)
 
     progress.stage("cache")
+    # Loading, modelling and planning build objects that all live on: no collections meanwhile
+    # (they cost ~1 s a build at 10,000 records and find nothing). Workers collect as usual.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(root, out, base_url, strict, index, jobs, progress, started, gkey, inputs, old,
+                      incremental, collecting)
+    finally:
+        gc.unfreeze()  # also when the build failed while the heap was frozen (serve rebuilds in-process)
+        if collecting:
+            gc.enable()
+
+
+def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: bool, jobs: int,
+           progress: Progress, started: float, gkey: str, inputs: dict[str, mf.StatKey], old: mf.Manifest,
+           incremental: bool, collecting: bool) -> BuildResult:
+    """The rest of ``build_archive`` once the no-op check found something to do."""
     cache = mf.load_records(root)
     archive, problems = load_archive(root, base_url, jobs=jobs, cache=cache, inputs=inputs, progress=progress)
     if cache.dirty:  # saved even when the build fails: the next attempt reads only what changed
@@ -313,6 +339,12 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
               for r in archive.records for rel in r.files}
     planned = {urls.output_file(p.path) for p in pages}
 
+    # Rendering makes short-lived cycles (Jinja): collect again, but only among new objects: the
+    # loaded archive and the plan are frozen (a collection over them costs ~60 % of rendering
+    # data/records.json at 10,000 records, and finds nothing; they live until indexing).
+    gc.freeze()
+    if collecting:
+        gc.enable()
     env = make_env(root, archive.settings)
     for name in sorted({pages[i].template for i in todo}):
         env.get_template(name)  # compiled once, before the fork, for every worker
@@ -350,36 +382,60 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     # Indexing runs Pagefind processes that need memory of their own: let the loaded archive go
     # first (40,000 records with their bodies are over a gigabyte in this process).
     del archive, pages, cache, old, env, planned
+    gc.unfreeze()
     _release_memory()
+    marker = mf.commit_marker(root, out)
     try:
         if incremental and not changed_pages and not copy_now and not removed:
             pass  # the outputs are what they were: leave site/ alone, make no staging folder
-        else:
-            if staging is None:
-                staging = write.staging_dir(out)
-                progress.stage("link", 1)
-                write.link_tree(out, staging, skip=frozenset({search.BUNDLE_DIR}))
+        elif incremental:
+            # Only what changed goes into a small staging folder; the index is built from the site
+            # as it will be (staged pages read before the site's) into staging/pagefind; then the
+            # files are moved into site/ one by one and the index folder swapped (write.commit).
+            staging = write.staging_dir(out)
             progress.stage("write")
             for file, data in changed_pages.items():
-                write.write_file(staging, file, data, replace=True)
+                write.write_file(staging, file, data)
             for file in copy_now:
                 write.copy_file(root / copies[file][0], staging, file)
-            for file in removed:
-                write.remove_file(staging, file)
+            files = sorted(set(written) | set(copy_now))
+            folders: list[str] = []
             if index:
                 progress.stage("index", 1)
-                search.build_index(staging, cache=mf.cache_dir(root) / "search",
-                                   changed=set(written) | set(copy_now) | set(removed) if incremental else None)
+                shards = search.build_index(out, cache=mf.cache_dir(root) / "search",
+                                            changed=set(written) | set(copy_now) | set(removed),
+                                            bundle=staging / search.BUNDLE_DIR, pending=staging, removed=removed,
+                                            reuse=True)
+                if shards is None:  # the shards were re-planned: the whole index folder is new
+                    folders = [search.BUNDLE_DIR]
+                else:  # only the changed shards' folders, and the list of shards
+                    folders = [f"{search.BUNDLE_DIR}/{k}" for k in shards]
+                    files.append(f"{search.BUNDLE_DIR}/{search.MANIFEST}")
+            progress.stage("commit")
+            # Killed half-way, site/ would hold some new files: the marker makes the next build a
+            # full one. It also stays when commit() failed (and put the files back): the search
+            # cache already holds the new bundles, which a full build checks page by page.
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+            write.commit(staging, out, files, removed, folders)
+        else:
+            progress.stage("write")
+            for file in copy_now:
+                write.copy_file(root / copies[file][0], staging, file)
+            if index:
+                progress.stage("index", 1)
+                search.build_index(staging, cache=mf.cache_dir(root) / "search")
             progress.stage("swap")
             write.swap(staging, out)
     except BaseException:
-        if staging is not None:
+        if staging is not None and staging.exists():
             write.discard(staging)
         progress.close()
         raise
     progress.stage("save")
     new.site_id = mf.site_id(out)
     mf.save_manifest(root, out, new)
+    marker.unlink(missing_ok=True)
     progress.close()
     return BuildResult(records=new.records, pages=page_count, written=len(written), removed=len(removed),
                        problems=problems, seconds=time.perf_counter() - started)

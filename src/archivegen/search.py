@@ -145,10 +145,26 @@ def plan_shards(pages: Iterable[str], size: int) -> dict[int, list[str]]:
     return shards
 
 
-def _digest(site: Path, count: int, pages: list[str]) -> str:
+class _Source:
+    """Where a site page's current bytes are: in ``site``, or in ``pending`` (an incremental build's
+    staging folder, not yet moved into the site) when the build wrote it; ``removed`` are gone."""
+
+    def __init__(self, site: Path, pending: Path | None = None, removed: Iterable[str] = ()) -> None:
+        self.site, self.pending = site, pending
+        self.removed = set(removed)
+        self.written = set(record_pages(pending)) if pending is not None else set()
+
+    def pages(self) -> list[str]:
+        return sorted((set(record_pages(self.site)) - self.removed) | self.written)
+
+    def __call__(self, path: str) -> Path:
+        return (self.pending if path in self.written and self.pending is not None else self.site) / path
+
+
+def _digest(source: _Source, count: int, pages: list[str]) -> str:
     h = hashlib.sha256(f"pagefind-shard v1 {_pagefind_version()} {count}\n".encode())
     for path in pages:
-        data = (site / path).read_bytes()
+        data = source(path).read_bytes()
         h.update(f"{path}\0{len(data)}\0".encode())
         h.update(data)
     return h.hexdigest()
@@ -179,14 +195,16 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-def _run_pagefind(site: Path, pages: list[str], out: Path) -> None:
-    """Index ``pages`` of ``site`` into ``out``, through a folder of hard links at their site paths."""
+def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> None:
+    """Index ``pages`` of a site into ``out``, through a folder of hard links at their site paths."""
+    if isinstance(source, Path):
+        source = _Source(source)
     with tempfile.TemporaryDirectory(prefix=".pagefind-input-", dir=out.parent) as tmp:
         root = Path(tmp)
         for path in pages:
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link(site / path, target)
+            _link(source(path), target)
         cmd = pagefind_command() + ["--site", str(root), "--output-path", str(out), "--silent"]
         proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -207,48 +225,67 @@ def _link_tree(src: Path, dst: Path) -> None:
 
 
 def build_index(site: Path, cache: Path | None = None, changed: set[str] | None = None, *,
-                size: int | None = None) -> None:
+                size: int | None = None, bundle: Path | None = None, pending: Path | None = None,
+                removed: Iterable[str] = (), reuse: bool = False) -> list[str] | None:
     """Index the record pages of ``site`` into ``site/pagefind/<shard>/`` and write the manifest.
 
     With ``cache``, a shard whose pages are unchanged is linked from the cache instead of indexed.
     ``changed`` (site-relative paths of pages whose output changed) lets unchanged shards skip
     hashing their pages; without it, every shard's pages are hashed and compared.
+
+    An incremental build indexes the site as it will be, before touching it: ``pending`` is a
+    folder of pages written since (read instead of the site's), ``removed`` pages the site loses,
+    and the bundles go to ``bundle`` (default ``site/pagefind``), later swapped in.
+
+    With ``reuse`` (and ``cache`` and ``changed``), the site's own shard folders are taken as
+    current when the last build had the same shards: only the shards that changed are written
+    into ``bundle``, with the manifest, and their folder names are returned, so that the commit
+    replaces those alone (not 40,000 files of unchanged shards). None: ``bundle`` is complete.
     """
-    shards = plan_shards(record_pages(site), size or shard_size())
+    source = _Source(site, pending, removed)
+    shards = plan_shards(source.pages(), size or shard_size())
     count = len(shards)
-    out_root = site / BUNDLE_DIR
+    out_root = bundle or site / BUNDLE_DIR
     if out_root.exists():
         shutil.rmtree(out_root)
     out_root.mkdir(parents=True)
     known = _read_cache_state(cache) if cache else {}
     state: dict[str, dict[str, Any]] = {}
+    # An empty shard (few records, unlucky hashes) gets no bundle: Pagefind's JS cannot load one.
+    filled = [k for k in range(count) if shards[k]]
+    names = {f"{count}-{k}" for k in filled}
+    reuse = (reuse and cache is not None and changed is not None and set(known) == names
+             and (site / BUNDLE_DIR / MANIFEST).is_file()
+             and all((site / BUNDLE_DIR / str(k)).is_dir() for k in filled))
+    written: list[str] = []
 
     def one(k: int) -> None:
         pages = shards[k]
         name = f"{count}-{k}"
         target = out_root / str(k)
         if cache is None:
-            _run_pagefind(site, pages, target)
+            _run_pagefind(source, pages, target)
             return
         old = known.get(name)
         usable = old is not None and old["pages"] == pages and (cache / name).is_dir()
         if usable and changed is not None and not changed.intersection(pages):
             state[name] = old  # type: ignore[assignment]
+            if reuse:
+                return  # site/pagefind/<k> is this very bundle
         else:
-            digest = _digest(site, count, pages)
+            digest = _digest(source, count, pages)
             if not (usable and old["digest"] == digest):  # type: ignore[index]
                 fresh = cache / f".{name}-new-{os.getpid()}"
                 shutil.rmtree(fresh, ignore_errors=True)
-                _run_pagefind(site, pages, fresh)
+                _run_pagefind(source, pages, fresh)
                 shutil.rmtree(cache / name, ignore_errors=True)
                 os.replace(fresh, cache / name)
             state[name] = {"pages": pages, "digest": digest}
         _link_tree(cache / name, target)
+        written.append(str(k))
 
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    # An empty shard (few records, unlucky hashes) gets no bundle: Pagefind's JS cannot load one.
-    filled = [k for k in range(count) if shards[k]]
     workers = min(len(filled), os.cpu_count() or 1, 4)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         list(pool.map(one, filled))  # list() re-raises the first failure
@@ -259,6 +296,7 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
         (cache / "state.json").write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
     manifest = {"version": 1, "shards": [f"{k}/" for k in filled], "pages": [len(shards[k]) for k in filled]}
     (out_root / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
+    return sorted(written, key=int) if reuse else None
 
 
 def _read_cache_state(cache: Path) -> dict[str, dict[str, Any]]:

@@ -1,8 +1,12 @@
-"""Staging folder, copies, and the atomic swap into site/.
+"""Staging folder, copies, and committing them into site/.
 
-A build writes into a staging folder beside the output; only when every stage succeeded is the
-old output moved aside and the staging folder renamed into place. A failed build removes its
-staging folder and leaves the published site byte-identical.
+A build writes into a staging folder beside the output, and touches the published site only when
+every stage succeeded. A full build then moves the old output aside and renames the staging
+folder into place (``swap``). An incremental build's staging folder holds only what changed:
+``commit`` moves those files into the site one by one (each an atomic rename), swaps the index
+folder by rename, and keeps every file it replaced until the end, so that a failure half-way
+puts them all back. A failed build removes its staging folder and leaves the published site
+byte-identical.
 """
 
 from __future__ import annotations
@@ -35,37 +39,6 @@ def write_file(staging: Path, path: str, data: bytes, replace: bool = False) -> 
     tmp = target.with_name(f".{target.name}.new")
     tmp.write_bytes(data)
     os.replace(tmp, target)
-
-
-def link_tree(out: Path, staging: Path, skip: frozenset[str] = frozenset()) -> None:
-    """Fill ``staging`` with hard links to every file of ``out`` (``cp -al``): an incremental
-    build then replaces only what changed, and the published site stays untouched until swap.
-
-    Top-level folders in ``skip`` are left out (the search index: its writer makes it anew).
-    """
-    base = len(str(out)) + 1
-    for dirpath, dirnames, filenames in os.walk(out):
-        rel = dirpath[base:]
-        if not rel:
-            dirnames[:] = [d for d in dirnames if d not in skip]
-        target = os.path.join(staging, rel) if rel else str(staging)
-        for d in dirnames:
-            os.mkdir(os.path.join(target, d))
-        for f in filenames:
-            os.link(os.path.join(dirpath, f), os.path.join(target, f))
-
-
-def remove_file(staging: Path, path: str) -> None:
-    """Remove an output that is no longer planned, and the folders it leaves empty."""
-    target = staging / path
-    target.unlink(missing_ok=True)
-    folder = target.parent
-    while folder != staging:
-        try:
-            folder.rmdir()
-        except OSError:
-            break  # not empty
-        folder = folder.parent
 
 
 def copy_static(staging: Path) -> None:
@@ -116,3 +89,98 @@ def discard(staging: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         return
     remove_later(trash)
+
+
+def _backup_link(src: Path, dst: Path) -> None:
+    """Keep ``src``'s file (same inode when the file system allows) at ``dst``."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _prune(folder: Path, top: Path) -> None:
+    """Remove ``folder`` and its parents below ``top`` while they are empty."""
+    while folder != top and top in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty
+        folder = folder.parent
+
+
+def commit(staging: Path, out: Path, files: list[str], removed: list[str], folders: list[str]) -> None:
+    """Move an incremental build's outputs from ``staging`` into ``out``, in time proportional to
+    the change (no copy or link of the unchanged site).
+
+    ``files``: site-relative files written in ``staging``, each renamed over its old version;
+    ``removed``: files ``out`` loses; ``folders``: top-level folders of ``staging`` that replace
+    ``out``'s whole (the search index), by rename. Every replaced or removed file is first
+    hard-linked into a backup folder; if any step fails, everything done is undone (old files
+    back at their inodes, new ones deleted, folders renamed back) and the error re-raised.
+    ``staging`` is removed either way; the backup is deleted in the background on success.
+    """
+    backup = out.parent / f".{out.name}-old-{os.getpid()}-{time.time_ns()}"
+    backup.mkdir()
+    done: list[tuple[str, bool]] = []  # (file, whether out had one before)
+    swapped: list[str] = []
+    created: list[Path] = []  # folders made in out, to remove again on a rollback
+    try:
+        for name in folders:
+            if (out / name).exists():
+                (backup / name).parent.mkdir(parents=True, exist_ok=True)
+                os.rename(out / name, backup / name)
+            swapped.append(name)
+            os.rename(staging / name, out / name)
+        for rel in files:
+            target = out / rel
+            had = os.path.lexists(target)
+            if had:
+                _backup_link(target, backup / rel)
+            else:
+                missing = [p for p in [target.parent, *target.parent.parents] if p != out and out in p.parents
+                           and not p.exists()]
+                for folder in reversed(missing):
+                    folder.mkdir()
+                    created.append(folder)
+            done.append((rel, had))
+            os.replace(staging / rel, target)
+        for rel in removed:
+            target = out / rel
+            if not os.path.lexists(target):
+                continue
+            _backup_link(target, backup / rel)
+            done.append((rel, True))
+            target.unlink()
+            _prune(target.parent, out)
+    except BaseException:
+        _rollback(out, backup, done, swapped, created)
+        discard(staging)
+        raise
+    remove_later(backup)
+    discard(staging)
+
+
+def _rollback(out: Path, backup: Path, done: list[tuple[str, bool]], swapped: list[str],
+              created: list[Path]) -> None:
+    for rel, had in reversed(done):
+        target = out / rel
+        if had:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(backup / rel, target)
+        else:
+            target.unlink(missing_ok=True)
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+    for name in reversed(swapped):
+        if (out / name).exists():
+            remove_later_path = out.parent / f".{out.name}-old-{os.getpid()}-{time.time_ns()}"
+            os.rename(out / name, remove_later_path)
+            remove_later(remove_later_path)
+        if (backup / name).exists():
+            os.rename(backup / name, out / name)
+    remove_later(backup)
