@@ -311,3 +311,15 @@ def test_sharded_index_gives_the_counts_filters_and_order_of_one_index(
             finally:
                 page.close()
         assert seen[0] == seen[1], f"sharded search differs for {state}"
+
+
+def test_an_empty_search_page_lists_filters_without_loading_the_whole_index(page: Any, site_url: str) -> None:
+    # Regression (issue #7, measured at 40,000 records): listing every record on an empty search
+    # page fetched every index chunk of every shard (46–58 MB).
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    open_search(page, site_url)
+    assert status(page).startswith("Type words to search")
+    assert page.locator(".search-result").count() == 0
+    assert page.locator("fieldset[data-filter=type] label").count() > 3  # filters with counts
+    assert not [u for u in fetched if u.endswith((".pf_index", ".pf_fragment"))]

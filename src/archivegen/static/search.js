@@ -163,6 +163,11 @@ async function search(state) {
   const term = state.q.trim() || null;
   const filters = pagefindFilters(state);
   const order = state.sort || (term ? "relevance" : "oldest");
+  if (!term && !Object.keys(filters).length) {
+    // Nothing asked yet: listing the whole archive would fetch every index chunk of every shard
+    // (tens of MB at 40,000 records). Show the filters with their counts and wait.
+    return { total: 0, start: 0, data: [], counts: await pagefind.filters(), order, idle: true };
+  }
   const all = await pagefind.search(term, { filters });
   const total = all.results.length;
   const start = (state.page - 1) * config.page_size;
@@ -223,7 +228,9 @@ function renderResults(state, found) {
   resultsBox.start = start + 1;
   const what = state.q ? ` for “${state.q}”` : "";
   const narrowed = Object.keys(state.filters).length || state.from !== null || state.to !== null;
-  statusBox.textContent = total === 0
+  statusBox.textContent = found.idle
+    ? "Type words to search, or choose a filter or a date range to browse the records."
+    : total === 0
     ? `No records found${what}${narrowed ? " with these filters" : ""}.`
     : `${plural(total, "record", "records")} found${what}${narrowed ? " with these filters" : ""}`
       + (total > data.length ? `; showing ${start + 1}–${start + data.length}.` : ".");
