@@ -4,6 +4,7 @@ a rebuild with no change writes nothing, a failed rebuild leaves site/ untouched
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -72,6 +73,31 @@ def test_body_edit_rewrites_only_the_record_page_and_equals_a_clean_build(built:
     assert sorted(path for path in files if after[path] != before.get(path)) == ["records/r3/index.html"]
     assert "corrected after review" in (built / "site/records/r3/index.html").read_text(encoding="utf-8")
     assert _tree(built / "site") == _clean_build(built, tmp_path)
+
+
+def test_body_only_edit_renders_only_the_record_page(built: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # Listings, neighbours, citations and data exports show metadata, never the transcription:
+    # an edit of the body alone must not render them again (issue #7: data/records.json and .csv
+    # took most of an edit's render time at 40,000 records).
+    import archivegen.build as build_module
+
+    rendered: list[str] = []
+    real = build_module.render_page
+    monkeypatch.setattr(build_module, "render_page", lambda env, page: rendered.append(page.path) or real(env, page))
+    _edit(built / "documents" / "r2.md", "Body of record 2.", "Body of record 2, with a new paragraph.")
+    build_archive(built, index=False, jobs=1)
+    assert "records/r2/" in rendered
+    # Pages that list no records (home, indexes, search…) are always rendered; nothing else is.
+    listing_or_record = [p for p in rendered
+                         if re.match(r"records/|data/records|(collections|people)/(?!by-count/).+|years/19", p)]
+    assert listing_or_record == ["records/r2/"], listing_or_record
+    assert _tree(built / "site") == _clean_build(built, tmp_path)
+    rendered.clear()
+    _edit(built / "documents" / "r2.md", "title: 'Record number 2'", "title: 'Record number 2, retitled'")
+    build_archive(built, index=False, jobs=1)
+    assert "data/records.json" in rendered and "records/r1/" in rendered  # r1 links to r2 by title
+    assert _tree(built / "site") == _clean_build(built, tmp_path / "again")
 
 
 def test_collection_change_moves_the_record_between_listings_and_equals_a_clean_build(

@@ -267,6 +267,24 @@ def _render_pages(indexes: Sequence[int]) -> list[tuple[int, bytes, bytes | None
     return out
 
 
+def _record_keys(archive: Archive, inputs: dict[str, mf.StatKey],
+                 old: dict[str, tuple[str, mf.StatKey, bytes]]) -> dict[str, tuple[str, mf.StatKey, bytes]]:
+    """Per record: (source path, stat key, digest of everything but the body).
+
+    The digest is reused from the last build while the file's stat key is unchanged.
+    """
+    keys: dict[str, tuple[str, mf.StatKey, bytes]] = {}
+    for r in archive.records:
+        stat = inputs.get(r.path, (0, 0))
+        before = old.get(r.id)
+        if before is not None and len(before) == 3 and before[:2] == (r.path, stat) and stat != (0, 0):
+            keys[r.id] = before
+        else:
+            meta = hashlib.sha256(repr(replace(r, body="")).encode()).digest()
+            keys[r.id] = (r.path, stat, meta)
+    return keys
+
+
 def build_archive(root: Path, out: Path | None = None, *, base_url: str | None = None,
                   strict: bool = False, index: bool = True, jobs: int | None = None,
                   progress: Progress | None = None) -> BuildResult:
@@ -328,11 +346,18 @@ def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: boo
     if url_problems:
         raise BuildFailed(sort_problems(problems + url_problems))
 
-    record_keys = {r.id: (r.path, inputs.get(r.path, (0, 0))) for r in archive.records}
+    record_keys = _record_keys(archive, inputs, old.record_keys if incremental else {})
     if incremental:
         changed = {rid for rid in record_keys.keys() | old.record_keys.keys()
                    if record_keys.get(rid) != old.record_keys.get(rid)}
-        todo = mf.stale_pages(pages, old, mf.affected_records(archive, old, changed))
+        # A record whose metadata is unchanged (only its transcription was edited) shows new
+        # content on its own page alone: listings, neighbours, exports and citations show metadata.
+        body_only = {rid for rid in changed if rid in record_keys and rid in old.record_keys
+                     and record_keys[rid][0] == old.record_keys[rid][0]
+                     and record_keys[rid][2] == old.record_keys[rid][2]}
+        todo = mf.stale_pages(pages, old, mf.affected_records(archive, old, changed - body_only))
+        own = {urls.record(rid) for rid in body_only}
+        todo = sorted(set(todo) | {i for i, page in enumerate(pages) if page.path in own})
     else:
         todo = list(range(len(pages)))
     copies = {urls.record_file(r.id, Path(rel).name): (rel, inputs.get(rel) or mf._file_key(root / rel))

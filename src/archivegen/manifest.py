@@ -82,8 +82,8 @@ class Manifest:
     """Copied original file (site-relative) -> (source, its stat key)."""
     terms: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
     """facet -> term name -> (slug, record ids in order)."""
-    record_keys: dict[str, tuple[str, StatKey]] = field(default_factory=dict)
-    """Record id -> (its file, that file's stat key)."""
+    record_keys: dict[str, tuple[str, StatKey, bytes]] = field(default_factory=dict)
+    """Per record: source path, stat key, digest of its metadata (everything but the body)."""
 
 
 def cache_dir(root: Path) -> Path:
