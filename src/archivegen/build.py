@@ -352,9 +352,9 @@ def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: boo
                    if record_keys.get(rid) != old.record_keys.get(rid)}
         # A record whose metadata is unchanged (only its transcription was edited) shows new
         # content on its own page alone: listings, neighbours, exports and citations show metadata.
-        body_only = {rid for rid in changed if rid in record_keys and rid in old.record_keys
-                     and record_keys[rid][0] == old.record_keys[rid][0]
-                     and record_keys[rid][2] == old.record_keys[rid][2]}
+        body_only = {rid for rid in changed if rid in record_keys
+                     and len(before := old.record_keys.get(rid, ())) == 3  # older manifests: no digest
+                     and record_keys[rid][0] == before[0] and record_keys[rid][2] == before[2]}
         todo = mf.stale_pages(pages, old, mf.affected_records(archive, old, changed - body_only))
         own = {urls.record(rid) for rid in body_only}
         todo = sorted(set(todo) | {i for i, page in enumerate(pages) if page.path in own})
