@@ -354,11 +354,6 @@ def formatted(record: Record, settings: Settings) -> dict[str, Citation]:
     return {key: format_item(item, key) for key, _ in STYLES}
 
 
-def chicago(record: Record, settings: Settings) -> str:
-    """Chicago bibliography entry as plain text."""
-    return format_item(csl_item(record, settings), "chicago").text
-
-
 # ---------------------------------------------------------------------------------------------
 # Download formats
 

@@ -130,14 +130,6 @@ class Archive:
     def by_id(self) -> dict[str, Record]:
         return {r.id: r for r in self.records}
 
-    @cached_property
-    def order(self) -> dict[str, int]:
-        """Position of each record in date order."""
-        return {r.id: i for i, r in enumerate(self.records)}
-
-    def term(self, facet: str, name: str) -> Term:
-        return self.terms[facet][name]
-
 
 def record_sort_key(record: Record) -> tuple[str, str, str]:
     return (record.date.sort_key, record.title.casefold(), record.id)
