@@ -3,6 +3,8 @@ a rebuild with no change writes nothing, a failed rebuild leaves site/ untouched
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import re
 import shutil
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archivegen import build, search
+from archivegen import build, search_index
 from archivegen.build import build_archive
 from archivegen.problems import BuildFailed, IndexingFailed
 from conftest import make_archive, record_text, run_cli
@@ -186,7 +188,7 @@ def test_failed_indexing_in_an_incremental_build_leaves_the_site_untouched(
     def fail(site: Path, cache: Path | None = None, changed: set[str] | None = None, **options: object) -> None:
         raise IndexingFailed("pagefind failed (1): simulated")
 
-    monkeypatch.setattr(search, "build_index", fail)
+    monkeypatch.setattr(search_index, "build_index", fail)
     with pytest.raises(IndexingFailed):
         build_archive(root, index=True, jobs=1)
     assert _stamps(root / "site") == before and _tree(root / "site") == content
@@ -232,28 +234,80 @@ def test_a_failure_half_way_through_the_commit_puts_every_file_back(
     assert pages == _clean_build(root, tmp_path)
 
 
-def test_an_edit_replaces_only_its_shard_of_the_index_and_equals_a_clean_index(
+def _fragments(bundle: Path) -> dict[str, dict[str, object]]:
+    """Pagefind page id -> what the page holds (url, text, filters, metadata)."""
+    return {f.name.removesuffix(".pf_fragment"): {k: v for k, v in json.loads(gzip.decompress(f.read_bytes())[12:]).items()
+                                                  if k in ("url", "content", "filters", "meta")}
+            for f in sorted((bundle / "fragment").iterdir())}
+
+
+def _searchable(index: Path) -> list[str]:
+    """What the search page finds in an index folder: every home shard's pages except the stale
+    copies shards.json hides, plus the delta bundle's (Pagefind's bytes differ from run to run:
+    compare what the bundles hold)."""
+    manifest = json.loads((index / "shards.json").read_text(encoding="utf-8"))
+    found = []
+    for shard in manifest["shards"] + ([manifest["delta"]] if "delta" in manifest else []):
+        for page_id, page in _fragments(index / shard).items():
+            if page_id in manifest.get("hidden", {}):
+                assert manifest["hidden"][page_id] == page["filters"]  # the counts to take away
+            else:
+                found.append(json.dumps(page, sort_keys=True))
+    return sorted(found)
+
+
+def _clean_index(root: Path, tmp_path: Path, name: str) -> Path:
+    clean = tmp_path / name
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".archivegen-cache", ".site-*"))
+    build_archive(clean, index=True, jobs=1)
+    return clean / "site" / "pagefind"
+
+
+def test_an_edit_indexes_only_the_changed_pages_and_searches_like_a_clean_index(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARCHIVEGEN_SHARD_SIZE", "2")  # 6 records: 4 shards
     root = make_archive(tmp_path / "archive", _records())
     build_archive(root, index=True, jobs=1)
     bundle = root / "site" / "pagefind"
-    edited = search.shard_of("r3", 4)
     inodes = {k: (bundle / str(k)).stat().st_ino for k in range(4) if (bundle / str(k)).is_dir()}
+    runs: list[list[str]] = []
+    real = search_index._run_pagefind
+    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out: (runs.append(pages), real(s, pages, out)))
+
     _edit(root / "documents" / "r3.md", "Body of record 3.", "A zebrafinch in the body.")
     build_archive(root, index=True, jobs=1)
-    after = {k: (bundle / str(k)).stat().st_ino for k in range(4) if (bundle / str(k)).is_dir()}
-    assert after.keys() == inodes.keys() and edited in after
-    assert {k for k in after if after[k] != inodes[k]} == {edited}
-    # Pagefind's bytes differ from run to run (hash order): compare what the bundles hold.
-    clean = tmp_path / "clean"
-    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", ".archivegen-cache", ".site-*"))
-    build_archive(clean, index=True, jobs=1)
-    fresh = clean / "site" / "pagefind"
-    assert (bundle / "shards.json").read_bytes() == (fresh / "shards.json").read_bytes()
-    for k in after:
-        assert fragment_texts(bundle / str(k)) == fragment_texts(fresh / str(k))
-    assert "zebrafinch" in fragment_texts(bundle / str(edited))
+    # Pagefind ran over the edited page alone; every shard's folder is the very same.
+    assert runs == [["records/r3/index.html"]]
+    assert {k: (bundle / str(k)).stat().st_ino for k in inodes} == inodes
+    manifest = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    assert manifest["delta"] == "delta/" and len(manifest["hidden"]) == 1
+    assert "zebrafinch" in fragment_texts(bundle / "delta")
+    assert _searchable(bundle) == _searchable(_clean_index(root, tmp_path, "clean1"))
+
+    # A second edit and a deleted record: the delta holds both edited pages, the deleted page is hidden.
+    runs.clear()
+    _edit(root / "documents" / "r1.md", "Body of record 1.", "An ocelot in the body.")
+    (root / "documents" / "r5.md").unlink()
+    build_archive(root, index=True, jobs=1)
+    assert runs == [["records/r1/index.html", "records/r3/index.html"]]
+    assert {k: (bundle / str(k)).stat().st_ino for k in inodes} == inodes
+    assert len(json.loads((bundle / "shards.json").read_text(encoding="utf-8"))["hidden"]) == 3
+    assert _searchable(bundle) == _searchable(_clean_index(root, tmp_path, "clean2"))
+
+    # Past the delta's limit, the shards holding its pages are indexed again and the delta goes.
+    monkeypatch.setenv("ARCHIVEGEN_DELTA_MAX", "2")
+    runs.clear()
+    _edit(root / "documents" / "r0.md", "Body of record 0.", "A pangolin in the body.")
+    build_archive(root, index=True, jobs=1)
+    shards = {search_index.shard_of(r, 4) for r in ("r0", "r1", "r3", "r5")}
+    assert sorted(len(pages) for pages in runs) == sorted(
+        sum(search_index.shard_of(f"r{i}", 4) == k for i in range(5)) for k in shards
+        if any(search_index.shard_of(f"r{i}", 4) == k for i in range(5)))
+    manifest = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    assert "delta" not in manifest and "hidden" not in manifest and not (bundle / "delta").exists()
+    clean = _clean_index(root, tmp_path, "clean3")
+    assert (bundle / "shards.json").read_bytes() == (clean / "shards.json").read_bytes()
+    assert _searchable(bundle) == _searchable(clean)
 
 
 def test_parallel_build_equals_a_serial_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import jinja2
 
 from . import manifest as mf
-from . import search, urls, write
+from . import search, search_index, urls, write
 from .load import RawRecord, find_documents, read_record
 from .model import Archive, Record, build_model
 from .problems import ArchivegenError, BuildFailed, Problem, error, has_errors, sort_problems
@@ -427,13 +427,13 @@ def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: boo
             folders: list[str] = []
             if index:
                 progress.stage("index", 1)
-                shards = search.build_index(out, cache=mf.cache_dir(root) / "search",
+                shards = search_index.build_index(out, cache=mf.cache_dir(root) / "search",
                                             changed=set(written) | set(copy_now) | set(removed),
                                             bundle=staging / search.BUNDLE_DIR, pending=staging, removed=removed,
                                             reuse=True)
                 if shards is None:  # the shards were re-planned: the whole index folder is new
                     folders = [search.BUNDLE_DIR]
-                else:  # only the changed shards' folders, and the list of shards
+                else:  # only the changed shards' folders (or the delta's), and the list of shards
                     folders = [f"{search.BUNDLE_DIR}/{k}" for k in shards]
                     files.append(f"{search.BUNDLE_DIR}/{search.MANIFEST}")
             progress.stage("commit")
@@ -449,7 +449,7 @@ def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: boo
                 write.copy_file(root / copies[file][0], staging, file)
             if index:
                 progress.stage("index", 1)
-                search.build_index(staging, cache=mf.cache_dir(root) / "search")
+                search_index.build_index(staging, cache=mf.cache_dir(root) / "search")
             progress.stage("swap")
             write.swap(staging, out)
     except BaseException:

@@ -116,7 +116,7 @@ def commit(staging: Path, out: Path, files: list[str], removed: list[str], folde
 
     ``files``: site-relative files written in ``staging``, each renamed over its old version;
     ``removed``: files ``out`` loses; ``folders``: top-level folders of ``staging`` that replace
-    ``out``'s whole (the search index), by rename. Every replaced or removed file is first
+    ``out``'s whole (the search index), by rename (one missing from ``staging`` is removed). Every replaced or removed file is first
     hard-linked into a backup folder; if any step fails, everything done is undone (old files
     back at their inodes, new ones deleted, folders renamed back) and the error re-raised.
     ``staging`` is removed either way; the backup is deleted in the background on success.
@@ -132,7 +132,8 @@ def commit(staging: Path, out: Path, files: list[str], removed: list[str], folde
                 (backup / name).parent.mkdir(parents=True, exist_ok=True)
                 os.rename(out / name, backup / name)
             swapped.append(name)
-            os.rename(staging / name, out / name)
+            if (staging / name).exists():  # else the site loses the folder (an emptied delta index)
+                os.rename(staging / name, out / name)
         for rel in files:
             target = out / rel
             had = os.path.lexists(target)
