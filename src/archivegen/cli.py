@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -211,6 +212,12 @@ def main(argv: list[str] | None = None) -> int:
                                        index=not args.no_index, jobs=args.jobs, progress=progress)
             _print_problems(result.problems)
             print(result.summary())
+            if argv is None:
+                # The command line: done. The interpreter's teardown would free the loaded archive
+                # object by object (~1 s at 40,000 records, a tenth of an edit's build) for nothing.
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(0)
             return 0
     except BuildFailed as exc:
         _print_problems(exc.problems)

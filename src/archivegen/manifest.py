@@ -2,8 +2,8 @@
 
 Kept in ``ROOT/.archivegen-cache/`` (never published):
 
-- ``records.pickle``: every record file parsed and validated, keyed by (size, mtime_ns), so an
-  unchanged file is not read again. Valid only for the same archive.yaml and archivegen version.
+- ``records/NN.pickle``: every record file parsed and validated, keyed by (size, mtime_ns), so an
+  unchanged file is not read again (in parts by path, so that an edit rewrites one part). Valid only for the same archive.yaml and archivegen version.
 - ``manifest-<out>.pickle``: per output folder, the inputs' stat keys, a key for everything that
   affects every page (archivegen version, templates, static assets, archive.yaml, base_url), and
   for every output: its template, the records it shows, and the SHA-256 of its bytes.
@@ -24,6 +24,7 @@ import hashlib
 import os
 import pickle
 import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,6 +60,9 @@ class RecordCache:
     files: dict[str, Parsed] = field(default_factory=dict)
     dirty: bool = False
     """Changed since loaded: worth saving."""
+    touched: set[str] = field(default_factory=set)
+    """Files parsed again or gone since loaded: only their parts of the cache are written again.
+    Empty with ``dirty`` set: every part is."""
 
 
 @dataclass
@@ -173,13 +177,36 @@ def commit_marker(root: Path, out: Path) -> Path:
     return _manifest_path(root, out).with_suffix(".committing")
 
 
+#: The record cache is kept in this many parts (by a hash of the file's path), so that an edit
+#: writes one part again: the whole cache is ~275 MB at 40,000 records (their bodies), 1.8 s to write.
+RECORD_PARTS = 64
+
+
+def _part(rel: str) -> int:
+    return zlib.crc32(rel.encode("utf-8")) % RECORD_PARTS
+
+
 def load_records(root: Path) -> RecordCache:
-    cache: RecordCache = _load(cache_dir(root) / "records.pickle", RecordCache)
+    cache = RecordCache()
+    for k in range(RECORD_PARTS):
+        part: RecordCache = _load(cache_dir(root) / "records" / f"{k:02d}.pickle", RecordCache)
+        if not part.files:
+            continue
+        if cache.settings_key and part.settings_key != cache.settings_key:
+            continue  # written by another archive.yaml or version (a build cut short): parse again
+        cache.settings_key = part.settings_key
+        cache.files.update(part.files)
     return cache
 
 
 def save_records(root: Path, cache: RecordCache) -> None:
-    _save(cache_dir(root) / "records.pickle", cache)
+    parts = range(RECORD_PARTS) if not cache.touched else sorted({_part(rel) for rel in cache.touched})
+    for k in parts:
+        files = {rel: parsed for rel, parsed in cache.files.items() if _part(rel) == k}
+        _save(cache_dir(root) / "records" / f"{k:02d}.pickle",
+              RecordCache(settings_key=cache.settings_key, files=files))
+    (cache_dir(root) / "records.pickle").unlink(missing_ok=True)  # the one-file cache of 0.x
+    cache.touched = set()
 
 
 def load_manifest(root: Path, out: Path) -> Manifest:

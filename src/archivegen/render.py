@@ -197,14 +197,16 @@ def home_view(archive: Archive) -> View:
     }
 
 
+def record_page(archive: Archive, record: Record) -> Page:
+    return Page(urls.record(record.id), "record.html", lambda: record_view(archive, record), (record.id,))
+
+
 def plan_pages(archive: Archive) -> list[Page]:
     """Every page of the site. Feature modules add their pages here."""
     from . import browse, exports, theme  # noqa: PLC0415 - feature modules import render's views
 
     pages = [Page("", "home.html", lambda: home_view(archive))]
-    for record in archive.records:
-        pages.append(Page(urls.record(record.id), "record.html",
-                          (lambda r=record: record_view(archive, r)), (record.id,)))
+    pages += [record_page(archive, record) for record in archive.records]
     pages += browse.plan(archive)
     pages += search.plan(archive)
     pages += theme.plan(archive)
