@@ -349,3 +349,19 @@ def test_editing_a_record_that_spans_years_updates_every_year_it_is_listed_in(tm
     _edit(root / "documents" / "span.md", "Negotiations over several years", "Talks, 1955 to 1957")
     build_archive(root, index=False, jobs=1)
     assert _tree(root / "site") == _clean_build(root, tmp_path)
+
+
+def test_builds_into_another_folder_do_not_leave_the_site_index_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The search cache is the archive's, shared by every output folder.
+    monkeypatch.setenv("ARCHIVEGEN_SHARD_SIZE", "2")
+    root = make_archive(tmp_path / "archive", _records())
+    build_archive(root, index=True, jobs=1)
+    _edit(root / "documents" / "r3.md", "Body of record 3.", "A zebrafinch in the body.")
+    build_archive(root, tmp_path / "preview", index=True, jobs=1)
+    _edit(root / "documents" / "r1.md", "Body of record 1.", "An ocelot in the body.")
+    build_archive(root, index=True, jobs=1)
+    searchable = _searchable(root / "site" / "pagefind")
+    assert any("zebrafinch" in page for page in searchable) and any("ocelot" in page for page in searchable)
+    assert searchable == _searchable(_clean_index(root, tmp_path, "clean"))
+    assert _searchable(tmp_path / "preview" / "pagefind") != searchable

@@ -216,8 +216,10 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
     # An empty shard (few records, unlucky hashes) gets no bundle: Pagefind's JS cannot load one.
     filled = [k for k in range(count) if shards[k]]
     names = {k: f"{count}-{k}" for k in filled}
+    # The cache is the archive's, shared by every output folder: the site's bundles are the
+    # cache's only if the site's manifest is the one the cache wrote last.
     reuse = (reuse and cache is not None and changed is not None and set(known["shards"]) == set(names.values())
-             and (site / BUNDLE_DIR / MANIFEST).is_file()
+             and _file_digest(site / BUNDLE_DIR / MANIFEST) == known.get("manifest")
              and all((site / BUNDLE_DIR / str(k)).is_dir() for k in filled))
     state: dict[str, Any] = {"version": STATE_VERSION, "shards": {}, "delta": {}}
     manifest: dict[str, Any] = {"version": 2, "shards": [f"{k}/" for k in filled],
@@ -259,7 +261,7 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
                 written.append(DELTA_DIR)  # the site loses its delta folder
             if hidden:
                 manifest["hidden"] = dict(sorted(hidden.items()))
-            _finish(cache, state, out_root, manifest)
+            _finish(cache, state, out_root, manifest, [names[k] for k in filled])
             return written
         # The delta would be too big: index every shard it touches again, and drop the delta.
         redo = {k for k in filled if set(shards[k]) & stale or gone[k]}
@@ -292,7 +294,7 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         list(pool.map(one, filled))  # list() re-raises the first failure
     if cache is not None:
-        _finish(cache, state, out_root, manifest)
+        _finish(cache, state, out_root, manifest, [names[k] for k in filled])
     else:
         _write_manifest(out_root, manifest)
     return sorted(written, key=lambda n: (not n.isdigit(), int(n) if n.isdigit() else 0, n)) if reuse else None
@@ -318,7 +320,10 @@ def _shard_ids(cache: Path, name: str) -> dict[str, list[Any]]:
         return ids
 
 
-def _finish(cache: Path, state: dict[str, Any], out_root: Path, manifest: dict[str, Any]) -> None:
+def _finish(cache: Path, state: dict[str, Any], out_root: Path, manifest: dict[str, Any], names: list[str]) -> None:
+    # Which indexing of each shard the bundles are (the digest of its pages): a site whose
+    # manifest says otherwise (another output folder's build moved the cache on) is not reused.
+    manifest["indexed"] = [state["shards"][name]["digest"][:16] for name in names]
     keep = set(state["shards"]) | ({DELTA_DIR} if state["delta"] else set())
     keep |= {f"{name}.ids.json" for name in state["shards"]}
     for stale in cache.iterdir():
@@ -327,12 +332,20 @@ def _finish(cache: Path, state: dict[str, Any], out_root: Path, manifest: dict[s
                 shutil.rmtree(stale, ignore_errors=True)
             else:
                 stale.unlink(missing_ok=True)
-    (cache / "state.json").write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
     _write_manifest(out_root, manifest)
+    state["manifest"] = _file_digest(out_root / MANIFEST)
+    (cache / "state.json").write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
 
 
 def _write_manifest(out_root: Path, manifest: dict[str, Any]) -> None:
     (out_root / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _read_cache_state(cache: Path) -> dict[str, Any]:
