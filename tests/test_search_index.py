@@ -41,7 +41,7 @@ def test_shard_of_a_record_does_not_depend_on_the_other_records():
 
 
 @pytest.mark.parametrize(("pages", "size", "shards"), [(0, 50, 1), (50, 50, 1), (51, 50, 2), (282, 50, 8),
-                                                      (40_000, 5000, 8)])
+                                                      (40_000, 5000, 8), (10_000, 1250, 8)])
 def test_shard_count_keeps_shards_at_the_size_on_average(pages: int, size: int, shards: int):
     assert search_index.shard_count(pages, size) == shards
 
@@ -119,3 +119,13 @@ def test_empty_shards_get_no_bundle_and_an_empty_site_an_empty_manifest(tmp_path
     empty.mkdir()
     search_index.build_index(empty)
     assert json.loads((empty / "pagefind" / "shards.json").read_text())["shards"] == []
+
+
+@pytest.mark.parametrize(("pages", "shards"), [(282, 1), (4_000, 4), (10_000, 8), (25_000, 8), (40_000, 8),
+                                               (80_000, 16)])
+def test_default_shards_are_eight_from_10_000_to_40_000_pages(pages: int, shards: int,
+                                                                monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("ARCHIVEGEN_SHARD_SIZE", raising=False)
+    size = search_index.shard_size(pages)
+    assert search_index.shard_count(pages, size) == shards
+    assert size <= search_index.MAX_SHARD_SIZE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .dates import RecordDate
 from .rights import Rights
@@ -129,6 +129,12 @@ class Archive:
     @cached_property
     def by_id(self) -> dict[str, Record]:
         return {r.id: r for r in self.records}
+
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Views of one record computed once per build (the archive does not change): a record
+        is listed on ten pages or more, and its listing entry costs ~65 µs (URL quoting)."""
+        return {}
 
 
 def record_sort_key(record: Record) -> tuple[str, str, str]:

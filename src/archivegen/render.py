@@ -104,13 +104,17 @@ def link(settings: Settings, text: str, path: str) -> dict[str, str]:
 
 
 def record_summary(archive: Archive, record: Record) -> View:
-    """What a listing shows of a record."""
-    s = archive.settings
-    return {
-        "id": record.id, "title": record.title, "url": urls.url(s, urls.record(record.id)),
-        "date": record.date.display, "date_iso": record.date.lower.isoformat(),
-        "approximate": record.date.approximate, "type": record.type, "summary": record.summary,
-    }
+    """What a listing shows of a record (one dict per record and build: never change it)."""
+    key = ("summary", record.id)
+    view: View | None = archive.memo.get(key)
+    if view is None:
+        s = archive.settings
+        view = archive.memo[key] = {
+            "id": record.id, "title": record.title, "url": urls.url(s, urls.record(record.id)),
+            "date": record.date.display, "date_iso": record.date.lower.isoformat(),
+            "approximate": record.date.approximate, "type": record.type, "summary": record.summary,
+        }
+    return view
 
 
 def _term_links(archive: Archive, facet: str, names: tuple[str, ...]) -> list[dict[str, str]]:

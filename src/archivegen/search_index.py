@@ -2,11 +2,11 @@
 The only module that runs Pagefind.
 
 One Pagefind process over 40,000 pages needs ~8 GB (about 0.2 MB a page, MEASURED.md and issue #7),
-so the record pages are split into shards of at most ``ARCHIVEGEN_SHARD_SIZE`` (default 5,000)
-pages, each indexed by its own Pagefind run into ``site/pagefind/<shard>/``. The search page
-(static/search.js) loads the first bundle with Pagefind's JS API and merges the others
+so the record pages are split into shards (``shard_size``: an eighth of the pages, between 1,250
+and 5,000 a shard), each indexed by its own Pagefind run into ``site/pagefind/<shard>/``. The
+search page (static/search.js) loads the first bundle with Pagefind's JS API and merges the others
 (``mergeIndex``). Every query fetches one index chunk (~35 KB) per query word from every shard,
-so shards are few and large: 8 at 40,000 records (see docs/performance.md for the trade-off).
+so shards are few and large: 8 for 5,001 to 40,000 pages (docs/performance.md).
 
 A record's shard is a hash of its id modulo a power of two, so adding a record changes one shard,
 except when the archive grows past a power-of-two multiple of the shard size and every shard
@@ -39,11 +39,12 @@ from typing import Any
 from .problems import IndexingFailed
 from .search import BUNDLE_DIR, MANIFEST
 
-DEFAULT_SHARD_SIZE = 5000
+MAX_SHARD_SIZE = 5000
+MIN_SHARD_SIZE = 1250
 DELTA_DIR = "delta"
 #: Shards above this many pages are indexed one at a time: a Pagefind run holds ~0.2 MB a page
 #: (FRUS records; 0.4 MB for the benchmark's generated ones), and two at once would pass 2 GB.
-PARALLEL_MAX_PAGES = 2500
+PARALLEL_MAX_PAGES = 2000
 STATE_VERSION = 2
 #: Pagefind's own UI bundles: our page has its own UI, so they are not published (×shards).
 _UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
@@ -51,10 +52,16 @@ _UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-u
                         "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
-def shard_size() -> int:
-    """Pages per shard at most: ``ARCHIVEGEN_SHARD_SIZE`` or 5,000 (~1 GB per Pagefind run)."""
+def shard_size(pages: int) -> int:
+    """Pages per shard at most: ``ARCHIVEGEN_SHARD_SIZE``, or an eighth of the pages, kept between
+    1,250 and 5,000. Eight shards is what a query can afford (an index chunk per word from each:
+    ~35 KB); 5,000 pages is what one Pagefind run may hold (~1.6 GB for FRUS records); and below
+    1,250 pages a shard is cheap enough to index two at a time, which a small archive's full build
+    gains from (8 shards of 1,250 at 10,000 records)."""
     value = os.environ.get("ARCHIVEGEN_SHARD_SIZE", "")
-    return max(1, int(value)) if value.isdigit() else DEFAULT_SHARD_SIZE
+    if value.isdigit():
+        return max(1, int(value))
+    return min(MAX_SHARD_SIZE, max(MIN_SHARD_SIZE, math.ceil(pages / 8)))
 
 
 def delta_limit(size: int) -> int:
@@ -205,8 +212,9 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
     alone. None: ``bundle`` is complete.
     """
     source = _Source(site, pending, removed)
-    size = size or shard_size()
-    shards = plan_shards(source.pages(), size)
+    pages_now = source.pages()
+    size = size or shard_size(len(pages_now))
+    shards = plan_shards(pages_now, size)
     count = len(shards)
     out_root = bundle or site / BUNDLE_DIR
     if out_root.exists():
