@@ -45,6 +45,15 @@ SPAN_FILTER = "span"
 SORT_KEY = "date"
 #: Result metadata holding the sort key (search.js merges date-sorted shards by it).
 SORT_META = "sort"
+#: Result metadata every record page carries, with one value: searching for that value finds every
+#: record through one index chunk per shard, which is how the search page browses by filters alone
+#: (Pagefind's own filter-only search fetches every index chunk: 48 MB at 40,000 records, issue #7).
+#: The value is a letter no reader types (Pagefind matches the last word as a prefix, so a Latin
+#: word would be found by its first letters).
+BROWSE_META = "every"
+BROWSE_TERM = "\ua66e"  # ꙮ CYRILLIC LETTER MULTIOCULAR O
+#: Whole-archive filter counts, shown before anything is asked (no Pagefind chunk is loaded then).
+FACETS = "search/facets.json"
 #: The longest span whose years are all listed; wider dates ("19XX") list their first year only.
 MAX_SPAN_YEARS = 100
 DEFAULT_SHARD_SIZE = 2000
@@ -83,14 +92,28 @@ def record_fields(record: Record) -> dict[str, Any]:
         "filters": [{"key": k, "value": v} for k, v in values],
         "sort": sort,
         "meta": [{"key": "date", "value": record.date.display}, {"key": "type", "value": record.type},
-                 {"key": SORT_META, "value": sort}],
+                 {"key": SORT_META, "value": sort}, {"key": BROWSE_META, "value": BROWSE_TERM}],
     }
 
 
+def facet_counts(archive: Archive) -> dict[str, dict[str, int]]:
+    """How many records carry each value of each filter, over the whole archive (as a clean index
+    with no query would count them)."""
+    keys = {k for k, _ in FILTERS}
+    counts: dict[str, dict[str, int]] = {k: {} for k, _ in FILTERS}
+    for record in archive.records:
+        # A record listing a value twice is one page carrying it once, as Pagefind counts it.
+        for f in {(f["key"], f["value"]) for f in record_fields(record)["filters"]}:
+            if f[0] in keys:
+                counts[f[0]][f[1]] = counts[f[0]].get(f[1], 0) + 1
+    return counts
+
+
 def plan(archive: Archive) -> list[Page]:
-    """The search page."""
+    """The search page and its whole-archive filter counts."""
     from .render import Page  # noqa: PLC0415 - render imports the feature modules
     from . import urls  # noqa: PLC0415
+    from .exports import RAW  # noqa: PLC0415
 
     def view() -> dict[str, Any]:
         s = archive.settings
@@ -99,15 +122,20 @@ def plan(archive: Archive) -> list[Page]:
             "page_title": "Search", "description": f"Search the records of {s.title}.", "lang": s.language,
             "breadcrumbs": [{"text": "Home", "url": urls.url(s, "")}],
             "config": {
-                "manifest": urls.url(s, f"{BUNDLE_DIR}/{MANIFEST}"),
+                "manifest": urls.url(s, f"{BUNDLE_DIR}/{MANIFEST}"), "facets": urls.url(s, FACETS),
                 "filters": [{"key": k, "label": label} for k, label in FILTERS],
                 "base": urls.url(s, ""), "span": SPAN_FILTER, "sort": SORT_KEY, "sort_meta": SORT_META,
+                "browse": BROWSE_TERM,
                 "years": [min(years), max(years)] if years else [],
                 "page_size": 20,
             },
         }
 
-    return [Page("search/", "search.html", view)]
+    def facets() -> dict[str, Any]:
+        return {"text": json.dumps(facet_counts(archive), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"}
+
+    every = tuple(r.id for r in archive.records)
+    return [Page("search/", "search.html", view), Page(FACETS, RAW, facets, every)]
 
 
 # ---------------------------------------------------------------------------------------------
