@@ -2,7 +2,7 @@
 
 At 40,000 records every filter of every shard is ~1.1 MB and Pagefind's filter-only search fetches
 every index chunk (48 MB), so the page loads filter counts only for the groups a reader opens,
-takes whole-archive counts from search/facets.json, and browses by filters through a value every
+takes whole-archive counts from search/facets/<key>.json, and browses by filters through a value every
 record page carries. Requests are counted at the server (Pagefind fetches from a web worker).
 The delta test builds a site, a changed copy of one record, and a manifest-version-2 site that
 merges the changed page as a delta bundle over the stale one; it must search like a clean build.
@@ -37,6 +37,10 @@ def origin_of(url: str) -> str:
 
 def fetched(serve_site: Any, url: str, suffix: str) -> list[str]:
     return [p for p in serve_site.requested(origin_of(url)) if p.split("?")[0].endswith(suffix)]
+
+
+def facet_files(serve_site: Any, url: str) -> list[str]:
+    return [p for p in serve_site.requested(origin_of(url)) if "/search/facets/" in p]
 
 
 @pytest.fixture(params=["root", "sharded"])
@@ -75,7 +79,7 @@ def test_a_query_fetches_no_filter_chunk_until_a_group_is_opened(page: Any, site
     open_search(page, url, q="neutrality")
     assert count(page) > 0
     assert fetched(serve_site, url, ".pf_filter") == []
-    assert fetched(serve_site, url, "facets.json") == []
+    assert facet_files(serve_site, url) == []
     assert page.locator("[data-group] .filter-toggle[aria-expanded=true]").count() == 0
     open_group(page, "type")
     type_chunks = fetched(serve_site, url, ".pf_filter")
@@ -105,16 +109,19 @@ def test_opening_a_group_keeps_focus_on_its_button(page: Any, site: tuple[str, P
     assert page.locator("fieldset[data-filter=person]").count() == 0
 
 
-def test_an_idle_page_counts_the_whole_archive_from_facets_json(page: Any, site: tuple[str, Path],
+def test_an_idle_page_counts_the_whole_archive_from_the_facet_files(page: Any, site: tuple[str, Path],
                                                                 serve_site: Any, model: dict[str, Record]) -> None:
     url, _ = site
     open_search(page, url)
-    assert fetched(serve_site, url, "facets.json") == []
+    assert facet_files(serve_site, url) == []
+    open_group(page, "type")
+    assert [p.rsplit("/", 1)[1] for p in facet_files(serve_site, url)] == ["type.json"]  # that group's only
     for key in FILTER_VALUES:
         open_group(page, key)
         expected = {value: len(ids) for value, ids in carriers(model, key).items()}
         assert group_counts(page, key) == expected, key
-    assert len(fetched(serve_site, url, "facets.json")) == 1
+    assert sorted(facet_files(serve_site, url)) == sorted({p for p in facet_files(serve_site, url)})  # once each
+    assert len(facet_files(serve_site, url)) == len(FILTER_VALUES)
     assert fetched(serve_site, url, ".pf_filter") == fetched(serve_site, url, ".pf_index") == []
 
 

@@ -52,8 +52,10 @@ SORT_META = "sort"
 #: word would be found by its first letters).
 BROWSE_META = "every"
 BROWSE_TERM = "\ua66e"  # ꙮ CYRILLIC LETTER MULTIOCULAR O
-#: Whole-archive filter counts, shown before anything is asked (no Pagefind chunk is loaded then).
-FACETS = "search/facets.json"
+#: Whole-archive filter counts, shown before anything is asked (no Pagefind chunk is loaded then),
+#: one file per filter key (``search/facets/<key>.json``): at 40,000 records all keys together are
+#: ~300 KB, most of it people, and a reader opening "Type" needs 1 KB of it.
+FACETS = "search/facets/"
 #: The longest span whose years are all listed; wider dates ("19XX") list their first year only.
 MAX_SPAN_YEARS = 100
 DEFAULT_SHARD_SIZE = 2000
@@ -110,7 +112,7 @@ def facet_counts(archive: Archive) -> dict[str, dict[str, int]]:
 
 
 def plan(archive: Archive) -> list[Page]:
-    """The search page and its whole-archive filter counts."""
+    """The search page and its whole-archive filter counts (one file per filter key)."""
     from .render import Page  # noqa: PLC0415 - render imports the feature modules
     from . import urls  # noqa: PLC0415
     from .exports import RAW  # noqa: PLC0415
@@ -131,11 +133,17 @@ def plan(archive: Archive) -> list[Page]:
             },
         }
 
-    def facets() -> dict[str, Any]:
-        return {"text": json.dumps(facet_counts(archive), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"}
+    counted: list[dict[str, dict[str, int]]] = []
+
+    def facets(key: str) -> dict[str, Any]:
+        if not counted:  # once for every key's file (rendering is in order, in one process)
+            counted.append(facet_counts(archive))
+        text = json.dumps(counted[0][key], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return {"text": text + "\n"}
 
     every = tuple(r.id for r in archive.records)
-    return [Page("search/", "search.html", view), Page(FACETS, RAW, facets, every)]
+    return [Page("search/", "search.html", view)] + [
+        Page(f"{FACETS}{key}.json", RAW, (lambda k=key: facets(k)), every) for key, _ in FILTERS]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,9 +12,10 @@
 // page loads each shard's entry and page metadata, the wasm, the query's index chunks and the
 // shown results' fragments. A filter group is collapsed until the reader opens it (or chooses one
 // of its values): opening it loads that key's filter chunks once (preload), after which every
-// search reports its counts. With nothing asked yet the counts are the build's whole-archive table
-// (search/facets.json). Browsing by filters alone searches for the one value every record page
-// carries (config.browse) instead of Pagefind's filter-only search, which loads every index chunk.
+// search reports its counts. With nothing asked yet the counts are the build's whole-archive
+// tables (search/facets/<key>.json). Browsing by filters alone searches for the one value every
+// record page carries (config.browse) instead of Pagefind's filter-only search, which loads every
+// index chunk.
 //
 // Manifest version 2 may add a "delta" bundle (record pages changed since their home shard was
 // indexed; merged last as one more shard) and "hidden" (stale copies still inside a home shard:
@@ -48,7 +49,6 @@ const closedGroups = new Set();  // groups the reader closed although a value is
 const loadedKeys = new Set();    // filter keys whose chunks every merged index has loaded
 let index = null;
 let indexLoading = null;
-let facets = null;               // whole-archive counts (search/facets.json), loaded on demand
 let searchId = 0;
 const DEBOUNCE_MS = 80;          // first results within 300 ms of the last keystroke (issue #7)
 const PRELOAD_MIN = 3;           // a shorter last word matches too many words' chunks to fetch ahead
@@ -151,14 +151,20 @@ async function loadKeys(keys, term) {
   for (const k of missing) loadedKeys.add(k);
 }
 
-async function loadFacets() {
-  if (!facets) {
-    facets = fetch(new URL(config.facets, location.href)).then((r) => {
-      if (!r.ok) throw new Error(`filter counts: HTTP ${r.status}`);
-      return r.json();
-    });
+// Whole-archive counts of `keys` (search/facets/<key>.json, each fetched once).
+const facetFiles = new Map();
+async function loadFacets(keys) {
+  for (const key of keys) {
+    if (!facetFiles.has(key)) {
+      facetFiles.set(key, fetch(new URL(`${key}.json`, new URL(config.facets, location.href))).then((r) => {
+        if (!r.ok) throw new Error(`filter counts: HTTP ${r.status}`);
+        return r.json();
+      }));
+    }
   }
-  return facets;
+  const counts = {};
+  for (const key of keys) counts[key] = await facetFiles.get(key);
+  return counts;
 }
 
 function pagefindFilters(state) {
@@ -228,7 +234,7 @@ async function search(state) {
   if (!query && !Object.keys(filters).length) {
     // Nothing asked yet: listing the whole archive would fetch every index chunk of every shard
     // (tens of MB at 40,000 records). Show the whole-archive counts of the open groups and wait.
-    const counts = openGroups.size ? await loadFacets() : {};
+    const counts = await loadFacets([...openGroups]);
     return { total: 0, start: 0, data: [], counts, order, idle: true };
   }
   // Browsing by filters alone: every record page carries the browse value (search.py).
