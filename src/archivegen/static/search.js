@@ -128,13 +128,15 @@ async function loadIndex() {
   const bundles = [...manifest.shards, ...(manifest.delta ? [manifest.delta] : [])]
     .map((s) => new URL(s, manifestUrl).pathname);
   const hidden = new Map(Object.entries(manifest.hidden || {}));
-  if (!bundles.length) return { pagefind: null, shards: 0, hidden };
+  // Hidden ids are dropped from the home shards' lists only, never from the delta's.
+  const delta = manifest.delta ? bundles.length - 1 : -1;
+  if (!bundles.length) return { pagefind: null, shards: 0, hidden, delta };
   const pagefind = await import(`${bundles[0]}pagefind.js`);
   await pagefind.options({ basePath: bundles[0], baseUrl: config.base, mergeFilter: { shard: "0" } });
   await Promise.all(bundles.slice(1).map((path, i) =>
     pagefind.mergeIndex(path, { baseUrl: config.base, mergeFilter: { shard: String(i + 1) } })));
   // No pagefind.filters(): it loads every filter chunk of every shard (~1.1 MB at 40,000 records).
-  return { pagefind, shards: bundles.length, hidden };
+  return { pagefind, shards: bundles.length, hidden, delta };
 }
 
 function ensureIndex() {
@@ -210,13 +212,17 @@ async function mergeSorted(lists, count, descending) {
   return out;
 }
 
-// Drop hidden (stale) results and take their filter values off the counts.
+// Drop hidden (stale) results and take their filter values off the counts. A page edited and
+// then changed back is in the delta with the very id of its hidden copy: the id then comes twice
+// and one copy stays, so each hidden id drops one result.
 function withoutHidden(results, counts) {
   const { hidden } = index;
   if (!hidden.size) return results;
+  const dropped = new Set();
   return results.filter((r) => {
     const stale = hidden.get(r.id);
-    if (!stale) return true;
+    if (!stale || dropped.has(r.id)) return true;
+    dropped.add(r.id);
     for (const [key, values] of Object.entries(stale)) {
       if (!counts[key]) continue;
       for (const v of values) if (counts[key][v]) counts[key][v] -= 1;
@@ -226,7 +232,7 @@ function withoutHidden(results, counts) {
 }
 
 async function search(state) {
-  const { pagefind, shards, hidden } = index;
+  const { pagefind, shards, hidden, delta } = index;
   if (!pagefind) return { total: 0, start: 0, data: [], counts: {}, order: "" };
   const query = state.q.trim() || null;
   const filters = pagefindFilters(state);
@@ -257,7 +263,8 @@ async function search(state) {
     } else {
       const lists = await Promise.all(Array.from({ length: shards }, (_, k) =>
         pagefind.search(term, { filters: { ...filters, shard: [String(k)] }, sort })));
-      shown = (await mergeSorted(lists.map((r) => r.results.filter(visible)), end, order === "newest")).slice(start);
+      const kept = lists.map((r, k) => (k === delta ? r.results : r.results.filter(visible)));
+      shown = (await mergeSorted(kept, end, order === "newest")).slice(start);
     }
   }
   const data = await Promise.all(shown.map(dataOf));
