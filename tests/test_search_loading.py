@@ -10,6 +10,7 @@ merges the changed page as a delta bundle over the stale one; it must search lik
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -20,9 +21,10 @@ from typing import Any
 
 import pytest
 from browser_support import new_page
-from conftest import copy_sample
+from conftest import REPO, copy_sample
 from test_search_browser import (FILTER_VALUES, MODEL_ID, all_ids, carriers, count, group_counts, open_group,
-                                 open_search, panel, settled, sharded_site, status)
+                                 open_search, panel, settled, status)
+from test_search_browser import sharded_site  # noqa: F401 - a fixture (8 shards of the sample)
 
 from archivegen import search
 from archivegen.build import build_archive, load_archive
@@ -44,7 +46,7 @@ def facet_files(serve_site: Any, url: str) -> list[str]:
 
 
 @pytest.fixture(params=["root", "sharded"])
-def site(request: pytest.FixtureRequest, serve_site: Any, sharded_site: Path) -> tuple[str, Path]:
+def site(request: pytest.FixtureRequest, serve_site: Any, sharded_site: Path) -> tuple[str, Path]:  # noqa: F811
     """(search page URL, built site) on a server of its own, so its request log is this test's."""
     built = request.getfixturevalue("sample_site_root") if request.param == "root" else sharded_site
     path = "/" if request.param == "root" else "/archive/"
@@ -66,8 +68,6 @@ def shards(built: Path) -> int:
 
 @pytest.fixture(scope="module")
 def model() -> dict[str, Record]:
-    from conftest import REPO  # noqa: PLC0415
-
     archive, _ = load_archive(REPO)
     assert archive is not None
     return archive.by_id
@@ -173,8 +173,6 @@ def _build(root: Path, shard_size: str) -> Path:
 
 
 def _page_id(bundle: Path, url_end: str) -> str:
-    import gzip  # noqa: PLC0415
-
     for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
         if data["url"].endswith(url_end):
@@ -256,7 +254,7 @@ def test_a_delta_bundle_over_hidden_pages_searches_like_a_clean_index(
 
 
 def test_a_page_changed_back_is_found_once_though_its_delta_copy_has_the_hidden_id(
-        chromium: Any, serve_site: Any, sharded_site: Path, model: dict[str, Record],
+        chromium: Any, serve_site: Any, sharded_site: Path, model: dict[str, Record],  # noqa: F811
         tmp_path: Path) -> None:
     # An edit undone: the delta holds the page as it was, with the same Pagefind id as the
     # stale copy that shards.json hides.
