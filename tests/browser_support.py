@@ -5,7 +5,7 @@ Use from a test module::
     from browser_support import new_page  # chromium and serve_site are fixtures (conftest)
 
 ``serve_site(site, "/archive/")`` serves a built ``site/`` folder at that path on 127.0.0.1 and
-returns the origin; ``chromium`` is one Chromium per session (Debian's, never downloaded);
+returns the origin (``serve_site.requested(origin)`` lists the paths asked of it); ``chromium`` is one Chromium per session (Debian's, never downloaded);
 ``new_page(chromium)`` opens a page that records console errors and uncaught exceptions in
 ``page.errors`` (a list) so tests can assert the console stayed clean.
 """
@@ -31,12 +31,32 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's signature
         pass
 
+    def do_GET(self) -> None:
+        # Counted here, not through the page's events: Pagefind fetches from a web worker.
+        self.server.requested.append(self.path)  # type: ignore[attr-defined]
+        super().do_GET()
+
+
+class Server(http.server.ThreadingHTTPServer):
+    """A threading server with a deep accept queue: the stdlib's 5 drops connections when a page
+    fetches dozens of index files at once, and Pagefind silently skips a chunk it failed to fetch
+    (the same query then counts differently from run to run)."""
+
+    request_queue_size = 1024
+    daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.requested: list[str] = []
+        """Paths requested so far (tests may clear it)."""
+
 
 class StaticServers:
     """Serves built sites, each at a path, until the session ends."""
 
     def __init__(self) -> None:
         self._servers: list[http.server.ThreadingHTTPServer] = []
+        self.by_origin: dict[str, Server] = {}
         self._tmp = tempfile.TemporaryDirectory(prefix="served-")
 
     def __call__(self, site: Path, path: str = "/") -> str:
@@ -52,10 +72,16 @@ class StaticServers:
         else:
             directory = site.resolve()
         handler = functools.partial(_QuietHandler, directory=str(directory))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server = Server(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         self._servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
+        origin = f"http://127.0.0.1:{server.server_port}"
+        self.by_origin[origin] = server
+        return origin
+
+    def requested(self, origin: str) -> list[str]:
+        """The paths the server at ``origin`` was asked for (a live list: clear it to start over)."""
+        return self.by_origin[origin].requested
 
     def close(self) -> None:
         for server in self._servers:

@@ -38,6 +38,13 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    # The stdlib's accept queue of 5 drops connections when the search page fetches dozens of
+    # index files at once (Pagefind skips a chunk it failed to fetch).
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 class SiteServer:
     """A built site served over HTTP at ``base_path``, as a reader's browser would meet it."""
 
@@ -45,7 +52,7 @@ class SiteServer:
         self.site = site
         self.base_path = base_path
         handler = functools.partial(QuietHandler, directory=str(docroot))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _Server(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 

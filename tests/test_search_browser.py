@@ -103,6 +103,27 @@ def shown_ids(page: Any) -> list[str]:
     return ids
 
 
+def open_group(page: Any, key: str) -> None:
+    """Open a filter group (a disclosure) and wait for its counts."""
+    toggle = page.locator(f"[data-group={key}] .filter-toggle")
+    if toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+        settled(page)
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert "Loading" not in page.inner_text(f"[data-group={key}]")
+
+
+def group_counts(page: Any, key: str) -> dict[str, int]:
+    """Every value of an open group with its count (after "Show all")."""
+    more = page.locator(f"fieldset[data-filter={key}] .link-button[aria-expanded=false]")
+    if more.count():
+        more.click()
+    rows = page.eval_on_selector_all(
+        f"fieldset[data-filter={key}] label",
+        "els => els.map(e => [e.querySelector('input').dataset.filterValue, e.querySelector('.count').textContent])")
+    return {value: int(n.strip("()")) for value, n in rows}
+
+
 def all_ids(page: Any) -> list[str]:
     """Result ids on every page, following the reader's Next page link."""
     ids = shown_ids(page)
@@ -198,6 +219,7 @@ def test_filters_work_from_the_filter_panel_and_combine_with_a_query(page: Any, 
                                                                      model: dict[str, Record]) -> None:
     open_search(page, site_url, q="neutrality")
     before = count(page)
+    open_group(page, "type")
     group = page.locator("fieldset[data-filter=type]")
     label = group.locator("label", has_text="Telegram").first
     shown = int(label.locator(".count").inner_text().strip("()"))
@@ -243,6 +265,7 @@ def test_a_shared_url_restores_the_same_search_and_back_returns(page: Any, site_
     page.wait_for_url(re.compile(r"q=Nagy"))
     settled(page)
     unfiltered = status(page)
+    open_group(page, "classification")
     page.locator("fieldset[data-filter=classification] label", has_text="Secret").first.locator("input").check()
     settled(page)
     page.select_option("#search-sort", "newest")
@@ -281,9 +304,11 @@ def test_header_search_box_leads_to_results(page: Any, site_url: str) -> None:
 
 
 def panel(page: Any) -> str:
-    """The whole filter panel, every value shown."""
-    while page.locator("#search-filters button[aria-expanded=false]").count():
-        page.locator("#search-filters button[aria-expanded=false]").first.click()
+    """The whole filter panel, every group open and every value shown."""
+    for key in page.eval_on_selector_all("[data-group]", "els => els.map(e => e.dataset.group)"):
+        open_group(page, key)
+    while page.locator("#search-filters .link-button[aria-expanded=false]").count():
+        page.locator("#search-filters .link-button[aria-expanded=false]").first.click()
     return page.inner_text("#search-filters")
 
 
@@ -321,5 +346,6 @@ def test_an_empty_search_page_lists_filters_without_loading_the_whole_index(page
     open_search(page, site_url)
     assert status(page).startswith("Type words to search")
     assert page.locator(".search-result").count() == 0
+    open_group(page, "type")
     assert page.locator("fieldset[data-filter=type] label").count() > 3  # filters with counts
     assert not [u for u in fetched if u.endswith((".pf_index", ".pf_fragment"))]

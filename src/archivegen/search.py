@@ -6,6 +6,7 @@ The index itself (shards, Pagefind runs, the delta bundle for edits) is search_i
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,6 +25,17 @@ SPAN_FILTER = "span"
 SORT_KEY = "date"
 #: Result metadata holding the sort key (search.js merges date-sorted shards by it).
 SORT_META = "sort"
+#: Result metadata every record page carries, with one value: searching for that value finds every
+#: record through one index chunk per shard, which is how the search page browses by filters alone
+#: (Pagefind's own filter-only search fetches every index chunk: 48 MB at 40,000 records, issue #7).
+#: The value is a letter no reader types (Pagefind matches the last word as a prefix, so a Latin
+#: word would be found by its first letters).
+BROWSE_META = "every"
+BROWSE_TERM = "\ua66e"  # ꙮ CYRILLIC LETTER MULTIOCULAR O
+#: Whole-archive filter counts, shown before anything is asked (no Pagefind chunk is loaded then),
+#: one file per filter key (``search/facets/<key>.json``): at 40,000 records all keys together are
+#: ~300 KB, most of it people, and a reader opening "Type" needs 1 KB of it.
+FACETS = "search/facets/"
 #: The longest span whose years are all listed; wider dates ("19XX") list their first year only.
 MAX_SPAN_YEARS = 100
 BUNDLE_DIR = "pagefind"
@@ -56,14 +68,28 @@ def record_fields(record: Record) -> dict[str, Any]:
         "filters": [{"key": k, "value": v} for k, v in values],
         "sort": sort,
         "meta": [{"key": "date", "value": record.date.display}, {"key": "type", "value": record.type},
-                 {"key": SORT_META, "value": sort}],
+                 {"key": SORT_META, "value": sort}, {"key": BROWSE_META, "value": BROWSE_TERM}],
     }
 
 
+def facet_counts(archive: Archive) -> dict[str, dict[str, int]]:
+    """How many records carry each value of each filter, over the whole archive (as a clean index
+    with no query would count them)."""
+    keys = {k for k, _ in FILTERS}
+    counts: dict[str, dict[str, int]] = {k: {} for k, _ in FILTERS}
+    for record in archive.records:
+        # A record listing a value twice is one page carrying it once, as Pagefind counts it.
+        for f in {(f["key"], f["value"]) for f in record_fields(record)["filters"]}:
+            if f[0] in keys:
+                counts[f[0]][f[1]] = counts[f[0]].get(f[1], 0) + 1
+    return counts
+
+
 def plan(archive: Archive) -> list[Page]:
-    """The search page."""
+    """The search page and its whole-archive filter counts (one file per filter key)."""
     from .render import Page  # noqa: PLC0415 - render imports the feature modules
     from . import urls  # noqa: PLC0415
+    from .exports import RAW  # noqa: PLC0415
 
     def view() -> dict[str, Any]:
         s = archive.settings
@@ -72,12 +98,24 @@ def plan(archive: Archive) -> list[Page]:
             "page_title": "Search", "description": f"Search the records of {s.title}.", "lang": s.language,
             "breadcrumbs": [{"text": "Home", "url": urls.url(s, "")}],
             "config": {
-                "manifest": urls.url(s, f"{BUNDLE_DIR}/{MANIFEST}"),
+                "manifest": urls.url(s, f"{BUNDLE_DIR}/{MANIFEST}"), "facets": urls.url(s, FACETS),
                 "filters": [{"key": k, "label": label} for k, label in FILTERS],
                 "base": urls.url(s, ""), "span": SPAN_FILTER, "sort": SORT_KEY, "sort_meta": SORT_META,
+                "browse": BROWSE_TERM,
                 "years": [min(years), max(years)] if years else [],
                 "page_size": 20,
             },
         }
 
-    return [Page("search/", "search.html", view)]
+    counted: list[dict[str, dict[str, int]]] = []
+
+    def facets(key: str) -> dict[str, Any]:
+        if not counted:  # once for every key's file (rendering is in order, in one process)
+            counted.append(facet_counts(archive))
+        text = json.dumps(counted[0][key], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return {"text": text + "\n"}
+
+    every = tuple(r.id for r in archive.records)
+    return [Page("search/", "search.html", view)] + [
+        Page(f"{FACETS}{key}.json", RAW, (lambda k=key: facets(k)), every) for key, _ in FILTERS]
+

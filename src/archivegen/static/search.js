@@ -8,6 +8,21 @@
 // each shard for its sorted list (filter shard=k) and merges the lists by the sort key, loading
 // only the results it shows (and one look-ahead per shard). See docs/search.md.
 //
+// Loading is lazy (issue #7: at 40,000 records every filter of every shard is ~1.1 MB). Opening the
+// page loads each shard's entry and page metadata, the wasm, the query's index chunks and the
+// shown results' fragments. A filter group is collapsed until the reader opens it (or chooses one
+// of its values): opening it loads that key's filter chunks once (preload), after which every
+// search reports its counts. With nothing asked yet the counts are the build's whole-archive
+// tables (search/facets/<key>.json). Browsing by filters alone searches for the one value every
+// record page carries (config.browse) instead of Pagefind's filter-only search, which loads every
+// index chunk.
+//
+// Manifest version 2 may add a "delta" bundle (record pages changed since their home shard was
+// indexed; merged last as one more shard) and "hidden" (stale copies still inside a home shard:
+// page id -> the filter values they were indexed with). Hidden results are dropped from every
+// list and total, and their filter values subtracted from the counts, so the page shows what a
+// clean index would.
+//
 // State lives in the URL (q, sort, from, to, page, and one parameter per filter value), so a
 // search can be bookmarked and shared, and Back works.
 
@@ -28,9 +43,15 @@ const pagesBox = document.getElementById("search-pages");
 const filtersSection = filtersBox.closest("section");
 const filtersToggle = document.getElementById("filters-toggle");
 
-const expanded = new Set();
+const expanded = new Set();      // groups showing all their values
+const openGroups = new Set();    // groups shown open (their counts are loaded and shown)
+const closedGroups = new Set();  // groups the reader closed although a value is chosen
+const loadedKeys = new Set();    // filter keys whose chunks every merged index has loaded
 let index = null;
+let indexLoading = null;
 let searchId = 0;
+const DEBOUNCE_MS = 80;          // first results within 300 ms of the last keystroke (issue #7)
+const PRELOAD_MIN = 3;           // a shorter last word matches too many words' chunks to fetch ahead
 
 // ---------------------------------------------------------------------------------------------
 // State <-> URL
@@ -103,15 +124,49 @@ async function loadIndex() {
   const response = await fetch(manifestUrl);
   if (!response.ok) throw new Error(`search index manifest: HTTP ${response.status}`);
   const manifest = await response.json();
-  const shards = manifest.shards.map((s) => new URL(s, manifestUrl).pathname);
-  if (!shards.length) return { pagefind: null, shards: 0 };
-  const pagefind = await import(`${shards[0]}pagefind.js`);
-  await pagefind.options({ basePath: shards[0], baseUrl: config.base, mergeFilter: { shard: "0" } });
-  await Promise.all(shards.slice(1).map((path, i) =>
+  // The delta bundle (version 2) is one more index after the home shards, with its own shard value.
+  const bundles = [...manifest.shards, ...(manifest.delta ? [manifest.delta] : [])]
+    .map((s) => new URL(s, manifestUrl).pathname);
+  const hidden = new Map(Object.entries(manifest.hidden || {}));
+  // Hidden ids are dropped from the home shards' lists only, never from the delta's.
+  const delta = manifest.delta ? bundles.length - 1 : -1;
+  if (!bundles.length) return { pagefind: null, shards: 0, hidden, delta };
+  const pagefind = await import(`${bundles[0]}pagefind.js`);
+  await pagefind.options({ basePath: bundles[0], baseUrl: config.base, mergeFilter: { shard: "0" } });
+  await Promise.all(bundles.slice(1).map((path, i) =>
     pagefind.mergeIndex(path, { baseUrl: config.base, mergeFilter: { shard: String(i + 1) } })));
-  // Loads every filter chunk, so that each search reports counts for every filter.
-  await pagefind.filters();
-  return { pagefind, shards: shards.length };
+  // No pagefind.filters(): it loads every filter chunk of every shard (~1.1 MB at 40,000 records).
+  return { pagefind, shards: bundles.length, hidden, delta };
+}
+
+function ensureIndex() {
+  indexLoading ??= loadIndex().then((loaded) => (index = loaded));
+  return indexLoading;
+}
+
+// Load the filter chunks of `keys` (each once per page): from then on every search counts them.
+// Pagefind's preload loads the chunks of the filter keys it is given and of the term, then stops.
+async function loadKeys(keys, term) {
+  const missing = keys.filter((k) => !loadedKeys.has(k));
+  if (!missing.length || !index.pagefind) return;
+  await index.pagefind.preload(term, { filters: Object.fromEntries(missing.map((k) => [k, []])) });
+  for (const k of missing) loadedKeys.add(k);
+}
+
+// Whole-archive counts of `keys` (search/facets/<key>.json, each fetched once).
+const facetFiles = new Map();
+async function loadFacets(keys) {
+  for (const key of keys) {
+    if (!facetFiles.has(key)) {
+      facetFiles.set(key, fetch(new URL(`${key}.json`, new URL(config.facets, location.href))).then((r) => {
+        if (!r.ok) throw new Error(`filter counts: HTTP ${r.status}`);
+        return r.json();
+      }));
+    }
+  }
+  const counts = {};
+  for (const key of keys) counts[key] = await facetFiles.get(key);
+  return counts;
 }
 
 function pagefindFilters(state) {
@@ -157,36 +212,63 @@ async function mergeSorted(lists, count, descending) {
   return out;
 }
 
+// Drop hidden (stale) results and take their filter values off the counts. A page edited and
+// then changed back is in the delta with the very id of its hidden copy: the id then comes twice
+// and one copy stays, so each hidden id drops one result.
+function withoutHidden(results, counts) {
+  const { hidden } = index;
+  if (!hidden.size) return results;
+  const dropped = new Set();
+  return results.filter((r) => {
+    const stale = hidden.get(r.id);
+    if (!stale || dropped.has(r.id)) return true;
+    dropped.add(r.id);
+    for (const [key, values] of Object.entries(stale)) {
+      if (!counts[key]) continue;
+      for (const v of values) if (counts[key][v]) counts[key][v] -= 1;
+    }
+    return false;
+  });
+}
+
 async function search(state) {
-  const { pagefind, shards } = index;
+  const { pagefind, shards, hidden, delta } = index;
   if (!pagefind) return { total: 0, start: 0, data: [], counts: {}, order: "" };
-  const term = state.q.trim() || null;
+  const query = state.q.trim() || null;
   const filters = pagefindFilters(state);
-  const order = state.sort || (term ? "relevance" : "oldest");
-  if (!term && !Object.keys(filters).length) {
+  const order = state.sort || (query ? "relevance" : "oldest");
+  if (!query && !Object.keys(filters).length) {
     // Nothing asked yet: listing the whole archive would fetch every index chunk of every shard
-    // (tens of MB at 40,000 records). Show the filters with their counts and wait.
-    return { total: 0, start: 0, data: [], counts: await pagefind.filters(), order, idle: true };
+    // (tens of MB at 40,000 records). Show the whole-archive counts of the open groups and wait.
+    const counts = await loadFacets([...openGroups]);
+    return { total: 0, start: 0, data: [], counts, order, idle: true };
   }
+  // Browsing by filters alone: every record page carries the browse value (search.py).
+  const term = query ?? config.browse;
+  await loadKeys([...openGroups], term);
   const all = await pagefind.search(term, { filters });
-  const total = all.results.length;
+  const counts = all.filters;
+  const results = withoutHidden(all.results, counts);
+  const total = results.length;
   const start = (state.page - 1) * config.page_size;
   const end = Math.min(total, start + config.page_size);
   let shown;
   if (order === "relevance") {
-    shown = all.results.slice(start, end);
+    shown = results.slice(start, end);
   } else {
     const sort = { [config.sort]: order === "oldest" ? "asc" : "desc" };
+    const visible = (r) => !hidden.has(r.id);
     if (shards === 1) {
-      shown = (await pagefind.search(term, { filters, sort })).results.slice(start, end);
+      shown = (await pagefind.search(term, { filters, sort })).results.filter(visible).slice(start, end);
     } else {
       const lists = await Promise.all(Array.from({ length: shards }, (_, k) =>
         pagefind.search(term, { filters: { ...filters, shard: [String(k)] }, sort })));
-      shown = (await mergeSorted(lists.map((r) => r.results), end, order === "newest")).slice(start);
+      const kept = lists.map((r, k) => (k === delta ? r.results : r.results.filter(visible)));
+      shown = (await mergeSorted(kept, end, order === "newest")).slice(start);
     }
   }
   const data = await Promise.all(shown.map(dataOf));
-  return { total, start, data, counts: all.filters, order };
+  return { total, start, data, counts, order };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,12 +310,14 @@ function renderResults(state, found) {
   resultsBox.start = start + 1;
   const what = state.q ? ` for “${state.q}”` : "";
   const narrowed = Object.keys(state.filters).length || state.from !== null || state.to !== null;
-  statusBox.textContent = found.idle
+  const text = found.idle
     ? "Type words to search, or choose a filter or a date range to browse the records."
     : total === 0
     ? `No records found${what}${narrowed ? " with these filters" : ""}.`
     : `${plural(total, "record", "records")} found${what}${narrowed ? " with these filters" : ""}`
       + (total > data.length ? `; showing ${start + 1}–${start + data.length}.` : ".");
+  // Unchanged text is not re-announced (opening a filter group re-runs the search).
+  if (statusBox.textContent !== text) statusBox.textContent = text;
   renderPages(state, total);
 }
 
@@ -251,44 +335,61 @@ function renderPages(state, total) {
     state.page < pages ? el("li", {}, link(state.page + 1, "Next page", "next")) : null));
 }
 
-function renderFilters(state, counts) {
-  const focused = document.activeElement?.dataset?.filterKey
-    ? [document.activeElement.dataset.filterKey, document.activeElement.dataset.filterValue] : null;
+// Each filter group is a disclosure: closed (no counts loaded) until the reader opens it, or
+// open because one of its values is chosen. `counts` holds the keys whose chunks are loaded.
+function renderFilters(state, counts, { loading = false } = {}) {
+  const focusId = document.activeElement?.dataset?.focus ?? null;
   const groups = [];
   for (const { key, label } of config.filters) {
     const selected = new Set(state.filters[key] || []);
+    const open = openGroups.has(key);
+    const id = `filter-${key}`;
+    const toggle = el("button", { type: "button", class: "filter-toggle", "aria-expanded": String(open),
+      "aria-controls": `${id}-values`, "data-focus": `toggle ${key}` }, label,
+      selected.size ? el("span", { class: "chosen" }, ` (${selected.size} chosen)`) : null);
+    toggle.addEventListener("click", () => toggleGroup(key, !open));
+    const group = el("div", { class: "filter-group", id, "data-group": key }, el("h3", {}, toggle));
+    groups.push(group);
+    if (!open) continue;
+    const body = el("fieldset", { class: "filter-values-box", id: `${id}-values`, "data-filter": key },
+      el("legend", { class: "visually-hidden" }, label));
+    group.append(body);
+    if (!counts[key]) {
+      body.append(el("p", { class: "filter-note" }, loading ? "Loading counts…" : "No values."));
+      if (!loading && !selected.size) continue;
+    }
     const values = Object.entries(counts[key] || {}).filter(([v, n]) => n > 0 || selected.has(v));
     for (const v of selected) if (!values.some(([w]) => w === v)) values.push([v, 0]);
-    if (!values.length) continue;
+    if (!values.length) {
+      if (counts[key]) body.append(el("p", { class: "filter-note" }, "None in these results."));
+      continue;
+    }
     values.sort(ORDERED_BY_VALUE.has(key)
       ? (a, b) => a[0].localeCompare(b[0], "en", { numeric: true })
       : (a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "en"));
-    const open = expanded.has(key);
-    const visible = open ? values : values.filter(([v], i) => i < SHOWN_VALUES || selected.has(v));
-    const id = `filter-${key}`;
-    const list = el("ul", { class: "filter-values" }, visible.map(([value, n]) => {
+    const all = expanded.has(key);
+    const visible = all ? values : values.filter(([v], i) => i < SHOWN_VALUES || selected.has(v));
+    body.append(el("ul", { class: "filter-values" }, visible.map(([value, n]) => {
       const box = el("input", { type: "checkbox", checked: selected.has(value),
-        "data-filter-key": key, "data-filter-value": value });
+        "data-filter-key": key, "data-filter-value": value, "data-focus": `value ${key} ${value}` });
       box.addEventListener("change", () => toggleFilter(key, value, box.checked));
-      return el("li", {}, el("label", {}, box, ` ${value} `, el("span", { class: "count" }, `(${n})`)));
-    }));
-    const group = el("fieldset", { class: "filter-group", id, "data-filter": key },
-      el("legend", {}, label), list);
+      return el("li", {}, el("label", {}, box, ` ${value} `,
+        counts[key] ? el("span", { class: "count" }, `(${n})`) : null));
+    })));
     if (values.length > SHOWN_VALUES) {
-      const more = el("button", { type: "button", class: "link-button", "aria-expanded": String(open) },
-        open ? `Show fewer ${label.toLowerCase()} values` : `Show all ${values.length} ${label.toLowerCase()} values`);
+      const more = el("button", { type: "button", class: "link-button", "aria-expanded": String(all),
+        "data-focus": `more ${key}` },
+        all ? `Show fewer ${label.toLowerCase()} values` : `Show all ${values.length} ${label.toLowerCase()} values`);
       more.addEventListener("click", () => {
-        if (open) expanded.delete(key); else expanded.add(key);
+        if (all) expanded.delete(key); else expanded.add(key);
         renderFilters(current, counts);
-        document.querySelector(`#${id} .link-button`)?.focus();
       });
-      group.append(more);
+      body.append(more);
     }
-    groups.push(group);
   }
   const active = Object.keys(state.filters).length || state.from !== null || state.to !== null;
   if (active) {
-    const clear = el("button", { type: "button", class: "secondary" }, "Clear all filters");
+    const clear = el("button", { type: "button", class: "secondary", "data-focus": "clear" }, "Clear all filters");
     clear.addEventListener("click", () => {
       fromInput.value = ""; toInput.value = "";
       go({ ...current, filters: {}, from: null, to: null, page: 1 });
@@ -299,11 +400,21 @@ function renderFilters(state, counts) {
   const chosen = Object.values(state.filters).reduce((n, values) => n + values.length, 0)
     + (state.from !== null || state.to !== null ? 1 : 0);
   filtersToggle.textContent = chosen ? `Filters (${chosen} chosen)` : "Filters";
-  if (focused) {
-    for (const box of filtersBox.querySelectorAll("input[data-filter-key]")) {
-      if (box.dataset.filterKey === focused[0] && box.dataset.filterValue === focused[1]) box.focus();
+  if (focusId !== null) {
+    for (const node of filtersBox.querySelectorAll("[data-focus]")) {
+      if (node.dataset.focus === focusId) { node.focus(); break; }
     }
   }
+}
+
+let lastCounts = {};
+
+function toggleGroup(key, open) {
+  if (open) { openGroups.add(key); closedGroups.delete(key); } else { openGroups.delete(key); closedGroups.add(key); }
+  if (!open || lastCounts[key]) { renderFilters(current, lastCounts); return; }
+  // Show the group at once, then its counts when its chunks (or the whole-archive table) arrive.
+  renderFilters(current, lastCounts, { loading: true });
+  run(current);
 }
 
 function toggleFilter(key, value, on) {
@@ -318,12 +429,15 @@ function toggleFilter(key, value, on) {
 
 async function run(state) {
   const id = ++searchId;
+  // A group with a chosen value opens (unless the reader closed it).
+  for (const key of Object.keys(state.filters)) if (!closedGroups.has(key)) openGroups.add(key);
   document.body.classList.add("search-busy");
   try {
-    if (!index) index = await loadIndex();
+    await ensureIndex();
     const found = await search(state);
     if (id !== searchId) return;
     renderResults(state, found);
+    lastCounts = found.counts;
     renderFilters(state, found.counts);
   } catch (error) {
     if (id !== searchId) return;
@@ -347,8 +461,17 @@ filtersToggle.addEventListener("click", () => showFilters(filtersSection.classLi
 let typing = null;
 input.addEventListener("input", () => {
   clearTimeout(typing);
+  // A newer query is on its way: results of an older one must not be shown over it.
+  searchId += 1;
+  document.body.classList.add("search-busy");
+  const next = stateFromForm(current);
+  // Fetch the query's chunks while the reader types, so the search after the pause finds them.
+  const last = next.q.split(/\s+/).pop() || "";
+  if (index?.pagefind && last.length >= PRELOAD_MIN) {
+    index.pagefind.preload(next.q, { filters: pagefindFilters(next) }).catch(() => {});
+  }
   // Typing replaces the history entry; submitting or choosing a filter adds one.
-  typing = setTimeout(() => go(stateFromForm(current), { replace: true }), 250);
+  typing = setTimeout(() => go(stateFromForm(current), { replace: true }), DEBOUNCE_MS);
 });
 form.addEventListener("submit", (event) => {
   event.preventDefault();

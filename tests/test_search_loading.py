@@ -1,0 +1,285 @@
+"""What the search page fetches, and the manifest's delta bundle and hidden pages (issue #7).
+
+At 40,000 records every filter of every shard is ~1.1 MB and Pagefind's filter-only search fetches
+every index chunk (48 MB), so the page loads filter counts only for the groups a reader opens,
+takes whole-archive counts from search/facets/<key>.json, and browses by filters through a value every
+record page carries. Requests are counted at the server (Pagefind fetches from a web worker).
+The delta test builds a site, a changed copy of one record, and a manifest-version-2 site that
+merges the changed page as a delta bundle over the stale one; it must search like a clean build.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import new_page
+from conftest import REPO, copy_sample
+from test_search_browser import (FILTER_VALUES, MODEL_ID, all_ids, carriers, count, group_counts, open_group,
+                                 open_search, panel, settled, status)
+from test_search_browser import sharded_site  # noqa: F401 - a fixture (8 shards of the sample)
+
+from archivegen import search
+from archivegen.build import build_archive, load_archive
+from archivegen.model import Record
+
+pytestmark = pytest.mark.browser
+
+
+def origin_of(url: str) -> str:
+    return "/".join(url.split("/")[:3])
+
+
+def fetched(serve_site: Any, url: str, suffix: str) -> list[str]:
+    return [p for p in serve_site.requested(origin_of(url)) if p.split("?")[0].endswith(suffix)]
+
+
+def facet_files(serve_site: Any, url: str) -> list[str]:
+    return [p for p in serve_site.requested(origin_of(url)) if "/search/facets/" in p]
+
+
+@pytest.fixture(params=["root", "sharded"])
+def site(request: pytest.FixtureRequest, serve_site: Any, sharded_site: Path) -> tuple[str, Path]:  # noqa: F811
+    """(search page URL, built site) on a server of its own, so its request log is this test's."""
+    built = request.getfixturevalue("sample_site_root") if request.param == "root" else sharded_site
+    path = "/" if request.param == "root" else "/archive/"
+    return serve_site(built, path) + path + "search/", built
+
+
+@pytest.fixture
+def page(chromium: Any) -> Any:
+    page = new_page(chromium)
+    yield page
+    errors = page.errors
+    page.close()
+    assert errors == [], "the browser console reported errors"
+
+
+def shards(built: Path) -> int:
+    return len(json.loads((built / "pagefind" / "shards.json").read_text())["shards"])
+
+
+@pytest.fixture(scope="module")
+def model() -> dict[str, Record]:
+    archive, _ = load_archive(REPO)
+    assert archive is not None
+    return archive.by_id
+
+
+def test_a_query_fetches_no_filter_chunk_until_a_group_is_opened(page: Any, site: tuple[str, Path],
+                                                                serve_site: Any) -> None:
+    url, built = site
+    open_search(page, url, q="neutrality")
+    assert count(page) > 0
+    assert fetched(serve_site, url, ".pf_filter") == []
+    assert facet_files(serve_site, url) == []
+    assert page.locator("[data-group] .filter-toggle[aria-expanded=true]").count() == 0
+    open_group(page, "type")
+    type_chunks = fetched(serve_site, url, ".pf_filter")
+    assert 0 < len(type_chunks) <= shards(built)  # one chunk per shard, for this key only
+    assert sum(group_counts(page, "type").values()) >= count(page)
+    open_group(page, "subject")
+    assert 0 < len(fetched(serve_site, url, ".pf_filter")) - len(type_chunks) <= shards(built)
+    # Counts are for the query: choosing a value finds as many records as its count said.
+    telegrams = group_counts(page, "type")["Telegram"]
+    page.locator("fieldset[data-filter=type] input[data-filter-value=Telegram]").check()
+    settled(page)
+    assert count(page) == telegrams
+    # Focus stays on what the reader used; the group with a chosen value stays open.
+    assert page.evaluate("document.activeElement.dataset.filterValue") == "Telegram"
+
+
+def test_opening_a_group_keeps_focus_on_its_button(page: Any, site: tuple[str, Path]) -> None:
+    url, _ = site
+    open_search(page, url, q="Nagy")
+    page.focus("[data-group=person] .filter-toggle")
+    page.keyboard.press("Enter")
+    settled(page)
+    assert page.evaluate("document.activeElement.getAttribute('aria-expanded')") == "true"
+    assert page.evaluate("document.activeElement.closest('[data-group]').dataset.group") == "person"
+    assert page.locator("fieldset[data-filter=person] label").count() > 0
+    page.keyboard.press("Enter")
+    assert page.locator("fieldset[data-filter=person]").count() == 0
+
+
+def test_an_idle_page_counts_the_whole_archive_from_the_facet_files(page: Any, site: tuple[str, Path],
+                                                                serve_site: Any, model: dict[str, Record]) -> None:
+    url, _ = site
+    open_search(page, url)
+    assert facet_files(serve_site, url) == []
+    open_group(page, "type")
+    assert [p.rsplit("/", 1)[1] for p in facet_files(serve_site, url)] == ["type.json"]  # that group's only
+    for key in FILTER_VALUES:
+        open_group(page, key)
+        expected = {value: len(ids) for value, ids in carriers(model, key).items()}
+        assert group_counts(page, key) == expected, key
+    assert sorted(facet_files(serve_site, url)) == sorted({p for p in facet_files(serve_site, url)})  # once each
+    assert len(facet_files(serve_site, url)) == len(FILTER_VALUES)
+    assert fetched(serve_site, url, ".pf_filter") == fetched(serve_site, url, ".pf_index") == []
+
+
+def test_browsing_by_a_filter_alone_fetches_one_index_chunk_per_shard(
+        page: Any, site: tuple[str, Path], serve_site: Any, model: dict[str, Record]) -> None:
+    url, built = site
+    telegrams = carriers(model, "type")["Telegram"]
+    open_search(page, url, type="Telegram")
+    assert count(page) == len(telegrams)
+    assert len(fetched(serve_site, url, ".pf_index")) <= shards(built)
+    # Counts of another group are those of the Telegram records.
+    open_group(page, "classification")
+    expected: dict[str, int] = {}
+    for rid in telegrams:
+        for value in FILTER_VALUES["classification"](model[rid]):
+            expected[value] = expected.get(value, 0) + 1
+    assert group_counts(page, "classification") == expected
+
+
+def test_typing_shows_the_last_query_and_fetches_ahead(page: Any, site: tuple[str, Path]) -> None:
+    url, _ = site
+    open_search(page, url)
+    page.click("#search-q")
+    page.keyboard.type("Nagy neutrality", delay=15)
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('neutrality')")
+    settled(page)
+    page.wait_for_timeout(400)
+    assert "for “Nagy neutrality”" in status(page)
+    assert "q=Nagy+neutrality" in page.url
+
+
+# ---------------------------------------------------------------------------------------------
+# Manifest version 2: a delta bundle over hidden stale pages searches like a clean index
+
+CHANGED_WORD = "zebrafinch"
+
+
+def _build(root: Path, shard_size: str) -> Path:
+    old = os.environ.get("ARCHIVEGEN_SHARD_SIZE")
+    os.environ["ARCHIVEGEN_SHARD_SIZE"] = shard_size
+    try:
+        build_archive(root)
+    finally:
+        if old is None:
+            del os.environ["ARCHIVEGEN_SHARD_SIZE"]
+        else:
+            os.environ["ARCHIVEGEN_SHARD_SIZE"] = old
+    return root / "site"
+
+
+def _page_id(bundle: Path, url_end: str) -> str:
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
+        if data["url"].endswith(url_end):
+            return fragment.stem
+    raise AssertionError(f"no fragment for {url_end} in {bundle}")
+
+
+@pytest.fixture(scope="module")
+def delta_sites(tmp_path_factory: pytest.TempPathFactory, model: dict[str, Record]) -> tuple[Path, Path]:
+    """(clean, patched): the sample with one record changed (type Report -> Telegram, one new word),
+    built cleanly; and the unchanged sharded build with the changed page as a delta bundle and
+    the stale copy hidden, as an incremental build would publish it."""
+    old_root = copy_sample(tmp_path_factory.mktemp("delta-old"))
+    new_root = copy_sample(tmp_path_factory.mktemp("delta-new"))
+    doc = new_root / "documents" / f"{MODEL_ID}.md"
+    text = doc.read_text(encoding="utf-8")
+    assert "\ntype: Report\n" in text
+    doc.write_text(text.replace("\ntype: Report\n", "\ntype: Telegram\n", 1)
+                   + f"\n\nA note on the {CHANGED_WORD}.\n", encoding="utf-8")
+    old = _build(old_root, "50")
+    clean = _build(new_root, "50")
+    page = f"records/{MODEL_ID}/index.html"
+    bundles = old / "pagefind"
+    manifest = json.loads((bundles / "shards.json").read_text())
+    stale_home = next(b for b in manifest["shards"] if _has(bundles / b, f"/records/{MODEL_ID}/"))
+    stale = _page_id(bundles / stale_home, f"/records/{MODEL_ID}/")
+    # The changed page, indexed alone into the delta bundle (as the lead's build will).
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / page).parent.mkdir(parents=True)
+        shutil.copyfile(clean / page, Path(tmp) / page)
+        subprocess.run(search.pagefind_command() + ["--site", tmp, "--output-path", str(bundles / "delta"),
+                                                    "--silent"], check=True)
+    shutil.copyfile(clean / page, old / page)
+    fields: dict[str, list[str]] = {}
+    for f in search.record_fields(model[MODEL_ID])["filters"]:
+        fields.setdefault(f["key"], []).append(f["value"])
+    manifest.update(version=2, delta="delta/", hidden={stale: fields})
+    (bundles / "shards.json").write_text(json.dumps(manifest, sort_keys=True))
+    return clean, old
+
+
+def _has(bundle: Path, url_end: str) -> bool:
+    try:
+        _page_id(bundle, url_end)
+    except AssertionError:
+        return False
+    return True
+
+
+def _searches(chromium: Any, url: str, states: list[dict[str, str]]) -> list[tuple[str, str, list[str]]]:
+    """(status, whole filter panel, result ids) for each state: ids in order when sorted by date."""
+    seen = []
+    for state in states:
+        page = new_page(chromium)
+        try:
+            open_search(page, url, **state)
+            ids = all_ids(page)
+            ordered = ids if state.get("sort") or not state.get("q") else sorted(ids)
+            seen.append((status(page), panel(page), ordered))
+            assert page.errors == []
+        finally:
+            page.close()
+    return seen
+
+
+def test_a_delta_bundle_over_hidden_pages_searches_like_a_clean_index(
+        chromium: Any, serve_site: Any, delta_sites: tuple[Path, Path]) -> None:
+    clean, patched = delta_sites
+    states = [
+        {"q": "Andropov"}, {"q": CHANGED_WORD}, {"q": "neutrality", "sort": "oldest"},
+        {"type": "Telegram", "sort": "newest"}, {"type": "Report"}, {"q": "Nagy", "type": "Telegram"},
+        {"person": "Andropov, Yuri Vladimirovich", "sort": "oldest"},
+    ]
+    want, got = (_searches(chromium, serve_site(site, "/archive/") + "/archive/search/", states)
+                 for site in (clean, patched))
+    for state, a, b in zip(states, want, got):
+        assert a == b, f"delta + hidden differs from a clean index for {state}"
+    assert want[1][2] == [MODEL_ID] and MODEL_ID in want[0][2]
+
+
+def test_a_page_changed_back_is_found_once_though_its_delta_copy_has_the_hidden_id(
+        chromium: Any, serve_site: Any, sharded_site: Path, model: dict[str, Record],  # noqa: F811
+        tmp_path: Path) -> None:
+    # An edit undone: the delta holds the page as it was, with the same Pagefind id as the
+    # stale copy that shards.json hides.
+    site = tmp_path / "site"
+    shutil.copytree(sharded_site, site, copy_function=os.link)
+    bundles = site / "pagefind"
+    manifest = json.loads((bundles / "shards.json").read_text())
+    home = next(b for b in manifest["shards"] if _has(bundles / b, f"/records/{MODEL_ID}/"))
+    stale = _page_id(bundles / home, f"/records/{MODEL_ID}/")
+    page = f"records/{MODEL_ID}/index.html"
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / page).parent.mkdir(parents=True)
+        shutil.copyfile(site / page, Path(tmp) / page)
+        subprocess.run(search.pagefind_command() + ["--site", tmp, "--output-path", str(bundles / "delta"),
+                                                    "--silent"], check=True)
+    assert _page_id(bundles / "delta", f"/records/{MODEL_ID}/") == stale
+    fields: dict[str, list[str]] = {}
+    for f in search.record_fields(model[MODEL_ID])["filters"]:
+        fields.setdefault(f["key"], []).append(f["value"])
+    manifest.update(version=2, delta="delta/", hidden={stale: fields})
+    (bundles / "shards.json").unlink()  # a hard link to the shared site's file
+    (bundles / "shards.json").write_text(json.dumps(manifest, sort_keys=True))
+    states = [{"q": "Andropov"}, {"q": "Andropov", "sort": "newest"}, {"type": "Report", "sort": "oldest"}]
+    want, got = (_searches(chromium, serve_site(s, "/archive/") + "/archive/search/", states)
+                 for s in (sharded_site, site))
+    for state, a, b in zip(states, want, got):
+        assert a == b, f"an undone edit differs from the clean index for {state}"
+    assert MODEL_ID in want[0][2]
