@@ -3,9 +3,9 @@
 Kept in ``ROOT/.archivegen-cache/`` (never published):
 
 - ``records/NN.pickle``: every record file parsed and validated, keyed by (size, mtime_ns), so an
-  unchanged file is not read again (in parts by path, so that an edit rewrites one part). Valid only for the same archive.yaml and archivegen version.
+  unchanged file is not read again (in parts by path, so that an edit rewrites one part). Valid only for the same archive.yaml and archivegen code.
 - ``manifest-<out>.pickle``: per output folder, the inputs' stat keys, a key for everything that
-  affects every page (archivegen version, templates, static assets, archive.yaml, base_url), and
+  affects every page (archivegen's code, templates, static assets, archive.yaml, base_url), and
   for every output: its template, the records it shows, and the SHA-256 of its bytes.
 
 What a page depends on (the contract with the views, see ``Page.records``): a page's view may show
@@ -13,12 +13,13 @@ the records in ``page.records``; their related records (both directions); their 
 neighbours (previous and next) in any term's record list; and the URL slug, size and order of
 their terms (when a term gains, loses or reorders records, every member's pages are redone). A page
 with no records (home, indexes, feed…) may show anything and is rendered on every build that
-changed something. Anything else — a template, archive.yaml, base_url, the archivegen version —
+changed something. Anything else — a template, archive.yaml, base_url, archivegen's code —
 rebuilds every page.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -119,9 +120,19 @@ def _file_key(path: Path) -> StatKey:
 
 
 def settings_key(root: Path) -> str:
-    """What validation depends on besides the record itself."""
+    """What validation (and so every page) depends on besides the record itself."""
     data = (root / "archive.yaml").read_bytes() if (root / "archive.yaml").is_file() else b""
-    return hashlib.sha256(f"{FORMAT}:{__version__}:".encode() + data).hexdigest()
+    return hashlib.sha256(f"{FORMAT}:{__version__}:{code_digest()}:".encode() + data).hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """Our own code: a changed check, view or search field shows in the cache and on every page,
+    whatever the version number says (hashing the package's modules costs ~1 ms)."""
+    h = hashlib.sha256()
+    for file in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(file.name.encode() + b"\0" + file.read_bytes())
+    return h.hexdigest()
 
 
 def global_key(root: Path, base_url: str | None, index: bool) -> str:
