@@ -13,9 +13,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +23,6 @@ from test_search_browser import (FILTER_VALUES, MODEL_ID, all_ids, carriers, cou
                                  open_search, panel, settled, status)
 from test_search_browser import sharded_site  # noqa: F401 - a fixture (8 shards of the sample)
 
-from archivegen import search
 from archivegen.build import build_archive, load_archive
 from archivegen.model import Record
 
@@ -181,37 +177,28 @@ def _page_id(bundle: Path, url_end: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def delta_sites(tmp_path_factory: pytest.TempPathFactory, model: dict[str, Record]) -> tuple[Path, Path]:
+def delta_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(clean, patched): the sample with one record changed (type Report -> Telegram, one new word),
-    built cleanly; and the unchanged sharded build with the changed page as a delta bundle and
-    the stale copy hidden, as an incremental build would publish it."""
-    old_root = copy_sample(tmp_path_factory.mktemp("delta-old"))
-    new_root = copy_sample(tmp_path_factory.mktemp("delta-new"))
-    doc = new_root / "documents" / f"{MODEL_ID}.md"
-    text = doc.read_text(encoding="utf-8")
-    assert "\ntype: Report\n" in text
-    doc.write_text(text.replace("\ntype: Report\n", "\ntype: Telegram\n", 1)
-                   + f"\n\nA note on the {CHANGED_WORD}.\n", encoding="utf-8")
-    old = _build(old_root, "50")
-    clean = _build(new_root, "50")
-    page = f"records/{MODEL_ID}/index.html"
-    bundles = old / "pagefind"
-    manifest = json.loads((bundles / "shards.json").read_text())
-    stale_home = next(b for b in manifest["shards"] if _has(bundles / b, f"/records/{MODEL_ID}/"))
-    stale = _page_id(bundles / stale_home, f"/records/{MODEL_ID}/")
-    # The changed page, indexed alone into the delta bundle (as the lead's build will).
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / page).parent.mkdir(parents=True)
-        shutil.copyfile(clean / page, Path(tmp) / page)
-        subprocess.run(search.pagefind_command() + ["--site", tmp, "--output-path", str(bundles / "delta"),
-                                                    "--silent"], check=True)
-    shutil.copyfile(clean / page, old / page)
-    fields: dict[str, list[str]] = {}
-    for f in search.record_fields(model[MODEL_ID])["filters"]:
-        fields.setdefault(f["key"], []).append(f["value"])
-    manifest.update(version=2, delta="delta/", hidden={stale: fields})
-    (bundles / "shards.json").write_text(json.dumps(manifest, sort_keys=True))
-    return clean, old
+    built cleanly; and the sample built, then changed the same way and built again, which puts the
+    changed page in the delta bundle and hides its stale copy."""
+    roots = [copy_sample(tmp_path_factory.mktemp(name)) for name in ("delta-clean", "delta-patched")]
+
+    def change(root: Path) -> None:
+        doc = root / "documents" / f"{MODEL_ID}.md"
+        text = doc.read_text(encoding="utf-8")
+        assert "\ntype: Report\n" in text
+        doc.write_text(text.replace("\ntype: Report\n", "\ntype: Telegram\n", 1)
+                       + f"\n\nA note on the {CHANGED_WORD}.\n", encoding="utf-8")
+
+    change(roots[0])
+    clean = _build(roots[0], "50")
+    _build(roots[1], "50")
+    change(roots[1])
+    patched = _build(roots[1], "50")
+    manifest = json.loads((patched / "pagefind" / "shards.json").read_text())
+    assert manifest["delta"] == "delta/" and manifest["hidden"]
+    assert _has(patched / "pagefind" / "delta", f"/records/{MODEL_ID}/")
+    return clean, patched
 
 
 def _has(bundle: Path, url_end: str) -> bool:
@@ -254,32 +241,26 @@ def test_a_delta_bundle_over_hidden_pages_searches_like_a_clean_index(
 
 
 def test_a_page_changed_back_is_found_once_though_its_delta_copy_has_the_hidden_id(
-        chromium: Any, serve_site: Any, sharded_site: Path, model: dict[str, Record],  # noqa: F811
-        tmp_path: Path) -> None:
+        chromium: Any, serve_site: Any, tmp_path: Path) -> None:
     # An edit undone: the delta holds the page as it was, with the same Pagefind id as the
     # stale copy that shards.json hides.
-    site = tmp_path / "site"
-    shutil.copytree(sharded_site, site, copy_function=os.link)
+    clean = _build(copy_sample(tmp_path / "clean"), "50")
+    root = copy_sample(tmp_path / "edited")
+    _build(root, "50")
+    doc = root / "documents" / f"{MODEL_ID}.md"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text + f"\n\nA note on the {CHANGED_WORD}.\n", encoding="utf-8")
+    _build(root, "50")
+    doc.write_text(text, encoding="utf-8")
+    site = _build(root, "50")
     bundles = site / "pagefind"
     manifest = json.loads((bundles / "shards.json").read_text())
     home = next(b for b in manifest["shards"] if _has(bundles / b, f"/records/{MODEL_ID}/"))
     stale = _page_id(bundles / home, f"/records/{MODEL_ID}/")
-    page = f"records/{MODEL_ID}/index.html"
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / page).parent.mkdir(parents=True)
-        shutil.copyfile(site / page, Path(tmp) / page)
-        subprocess.run(search.pagefind_command() + ["--site", tmp, "--output-path", str(bundles / "delta"),
-                                                    "--silent"], check=True)
-    assert _page_id(bundles / "delta", f"/records/{MODEL_ID}/") == stale
-    fields: dict[str, list[str]] = {}
-    for f in search.record_fields(model[MODEL_ID])["filters"]:
-        fields.setdefault(f["key"], []).append(f["value"])
-    manifest.update(version=2, delta="delta/", hidden={stale: fields})
-    (bundles / "shards.json").unlink()  # a hard link to the shared site's file
-    (bundles / "shards.json").write_text(json.dumps(manifest, sort_keys=True))
+    assert stale in manifest["hidden"] and _page_id(bundles / "delta", f"/records/{MODEL_ID}/") == stale
     states = [{"q": "Andropov"}, {"q": "Andropov", "sort": "newest"}, {"type": "Report", "sort": "oldest"}]
     want, got = (_searches(chromium, serve_site(s, "/archive/") + "/archive/search/", states)
-                 for s in (sharded_site, site))
+                 for s in (clean, site))
     for state, a, b in zip(states, want, got):
         assert a == b, f"an undone edit differs from the clean index for {state}"
     assert MODEL_ID in want[0][2]
