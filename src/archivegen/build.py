@@ -320,6 +320,9 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
         return BuildResult(records=old.records, pages=len(old.pages), written=0, problems=old.problems,
                            seconds=time.perf_counter() - started)
 
+    if not incremental:
+        old = mf.Manifest()  # a full build uses nothing of the last one (175,000 pages: let it go)
+        _release_memory()
     progress.stage("cache")
     # Loading, modelling and planning build objects that all live on: no collections meanwhile
     # (they cost ~1 s a build at 10,000 records and find nothing). Workers collect as usual.
@@ -338,7 +341,8 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
 class _Rendered:
     """What the render phase hands to the index-and-commit phase."""
 
-    new: mf.Manifest
+    new: mf.Manifest | None
+    """None after a full build: its manifest is saved already (``save_manifest(pending=True)``)."""
     page_count: int
     written: list[str]
     copy_now: list[str]
@@ -347,6 +351,9 @@ class _Rendered:
     """An incremental build's changed pages (a full build wrote them into ``staging``)."""
     staging: Path | None
     marks: list[tuple[str, float]]
+    records: int
+    problems: list[Problem]
+    copies: dict[str, tuple[str, mf.StatKey]]
 
 
 def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: bool, jobs: int,
@@ -360,7 +367,6 @@ def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: boo
         # A full build with the index renders in a child process: a Python process keeps the heap
         # it grew (the loaded archive: ~0.6 GB at 40,000 records, even once freed), and Pagefind
         # then needs ~1.6 GB per 5,000-page shard. The child's memory is gone when Pagefind runs.
-        del old
         done = _in_child(_render, *args)
         progress.marks = done.marks
     return _index_and_commit(root, out, index, progress, started, incremental, done)
@@ -509,14 +515,23 @@ def _render(root: Path, out: Path, base_url: str | None, strict: bool, index: bo
     gc.unfreeze()
     if incremental:  # (a full build renders in a child process that exits: nothing to release)
         _release_memory()
-    return _Rendered(new, page_count, written, copy_now, removed, changed_pages, staging, progress.marks)
+    if staging is not None:
+        # A full build swaps staging in whole (the same folder, so the same inode: the site id),
+        # and its manifest is saved as it is: kept beside the final name until the swap, not
+        # handed back to the parent (175,000 entries held while Pagefind runs: ~0.2 GB).
+        new.site_id = mf.site_id(staging)
+        mf.save_manifest(root, out, new, pending=True)
+        return _Rendered(None, page_count, written, copy_now, removed, changed_pages, staging, progress.marks,
+                         new.records, new.problems, copies)
+    return _Rendered(new, page_count, written, copy_now, removed, changed_pages, staging, progress.marks,
+                     new.records, new.problems, copies)
 
 
 def _index_and_commit(root: Path, out: Path, index: bool, progress: Progress, started: float,
                       incremental: bool, done: _Rendered) -> BuildResult:
     """Index the site as it will be, then swap it in (full build) or commit the changes."""
     new, written, copy_now, removed = done.new, done.written, done.copy_now, done.removed
-    changed_pages, staging, copies = done.changed_pages, done.staging, done.new.copies
+    changed_pages, staging, copies = done.changed_pages, done.staging, done.copies
     marker = mf.commit_marker(root, out)
     try:
         if incremental and not changed_pages and not copy_now and not removed:
@@ -566,9 +581,12 @@ def _index_and_commit(root: Path, out: Path, index: bool, progress: Progress, st
         progress.close()
         raise
     progress.stage("save")
-    new.site_id = mf.site_id(out)
-    mf.save_manifest(root, out, new)
+    if new is None:
+        mf.commit_pending_manifest(root, out)
+    else:
+        new.site_id = mf.site_id(out)
+        mf.save_manifest(root, out, new)
     marker.unlink(missing_ok=True)
     progress.close()
-    return BuildResult(records=new.records, pages=done.page_count, written=len(written), removed=len(removed),
-                       problems=new.problems, seconds=time.perf_counter() - started)
+    return BuildResult(records=done.records, pages=done.page_count, written=len(written), removed=len(removed),
+                       problems=done.problems, seconds=time.perf_counter() - started)

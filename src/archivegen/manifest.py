@@ -225,8 +225,15 @@ def load_manifest(root: Path, out: Path) -> Manifest:
     return manifest
 
 
-def save_manifest(root: Path, out: Path, manifest: Manifest) -> None:
-    _save(_manifest_path(root, out), manifest)
+def save_manifest(root: Path, out: Path, manifest: Manifest, *, pending: bool = False) -> None:
+    """Save; with ``pending``, beside the final name, which ``commit_pending_manifest`` takes."""
+    path = _manifest_path(root, out)
+    _save(path.with_suffix(".pending") if pending else path, manifest)
+
+
+def commit_pending_manifest(root: Path, out: Path) -> None:
+    path = _manifest_path(root, out)
+    os.replace(path.with_suffix(".pending"), path)
 
 
 def site_id(out: Path) -> tuple[int, int]:
