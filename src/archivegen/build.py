@@ -42,7 +42,7 @@ PARALLEL_MIN = 400
 #: parent's memory until it writes to it, and merely reading a Python object writes its reference
 #: count: a worker that renders a whole large site ends up with its own copy of most of the
 #: archive. A fresh worker starts from shared pages again; forking costs milliseconds.
-WORKER_CHUNKS = int(os.environ.get("ARCHIVEGEN_WORKER_CHUNKS", "8") or 8)
+WORKER_CHUNKS = int(os.environ.get("ARCHIVEGEN_WORKER_CHUNKS", "4") or 4)
 
 
 @dataclass
@@ -432,6 +432,9 @@ def _render(root: Path, out: Path, base_url: str | None, strict: bool, index: bo
     if cache.dirty:  # saved even when the build fails: the next attempt reads only what changed
         cache.dirty = False
         mf.save_records(root, cache)
+    # The parsed files' front matter is no longer needed (the records are in the archive): at
+    # 40,000 records it is ~0.2 GB that render workers would otherwise share and copy.
+    del cache
     if archive is None or has_errors(problems, strict):
         progress.close()
         raise BuildFailed(problems)
@@ -511,7 +514,7 @@ def _render(root: Path, out: Path, base_url: str | None, strict: bool, index: bo
     page_count = len(planned)
     # Indexing runs Pagefind processes that need memory of their own: let the loaded archive go
     # first (40,000 records with their bodies are over a gigabyte in this process).
-    del archive, pages, cache, old, env, planned
+    del archive, pages, old, env, planned
     gc.unfreeze()
     if incremental:  # (a full build renders in a child process that exits: nothing to release)
         _release_memory()
