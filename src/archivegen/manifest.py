@@ -199,6 +199,14 @@ def _part(rel: str) -> int:
 
 def load_records(root: Path) -> RecordCache:
     cache = RecordCache()
+    try:
+        written_for = (cache_dir(root) / "records" / "settings").read_text(encoding="utf-8")
+    except OSError:
+        return cache
+    if written_for != settings_key(root):
+        # Not even unpickled: 40,000 parsed records (~1 GB of objects) thrown away at once would
+        # stay in this process's heap while the records are parsed again (memory of a full build).
+        return cache
     for k in range(RECORD_PARTS):
         part: RecordCache = _load(cache_dir(root) / "records" / f"{k:02d}.pickle", RecordCache)
         if not part.files:
@@ -217,6 +225,8 @@ def save_records(root: Path, cache: RecordCache) -> None:
         _save(cache_dir(root) / "records" / f"{k:02d}.pickle",
               RecordCache(settings_key=cache.settings_key, files=files))
     (cache_dir(root) / "records.pickle").unlink(missing_ok=True)  # the one-file cache of 0.x
+    if not cache.touched:
+        (cache_dir(root) / "records" / "settings").write_text(cache.settings_key, encoding="utf-8")
     cache.touched = set()
 
 
