@@ -9,7 +9,6 @@ exactly what the one-shard index (also under /archive/) gives: counts, filter va
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -36,19 +35,17 @@ def model() -> dict[str, Record]:
     return archive.by_id
 
 
+def build_sharded(root: Path, shard_size: str = "50") -> Path:
+    """Build with shards of ``shard_size`` pages (the sample's 282 records: 8 shards at 50)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ARCHIVEGEN_SHARD_SIZE", shard_size)
+        build_archive(root)
+    return root / "site"
+
+
 @pytest.fixture(scope="session")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_sample(tmp_path_factory.mktemp("sample-sharded"))
-    old = os.environ.get("ARCHIVEGEN_SHARD_SIZE")
-    os.environ["ARCHIVEGEN_SHARD_SIZE"] = "50"
-    try:
-        build_archive(root)
-    finally:
-        if old is None:
-            del os.environ["ARCHIVEGEN_SHARD_SIZE"]
-        else:
-            os.environ["ARCHIVEGEN_SHARD_SIZE"] = old
-    return root / "site"
+    return build_sharded(copy_sample(tmp_path_factory.mktemp("sample-sharded")))
 
 
 @pytest.fixture(scope="session", params=["root", "sharded"])
@@ -312,6 +309,20 @@ def panel(page: Any) -> str:
     return page.inner_text("#search-filters")
 
 
+def what_is_shown(chromium: Any, url: str, state: dict[str, str]) -> tuple[str, str, list[str]]:
+    """(status, whole filter panel, result ids) of a search state: ids in order when sorted by date."""
+    page = new_page(chromium)
+    try:
+        open_search(page, url, **state)
+        ids = all_ids(page)
+        ordered = ids if state.get("sort") or not state.get("q") else sorted(ids)
+        shown = (status(page), panel(page), ordered)
+        assert page.errors == []
+        return shown
+    finally:
+        page.close()
+
+
 def test_sharded_index_gives_the_counts_filters_and_order_of_one_index(
         chromium: Any, serve_site: Any, sample_site: Path, sharded_site: Path) -> None:  # noqa: F811
     manifest = json.loads((sharded_site / "pagefind" / "shards.json").read_text())
@@ -324,17 +335,7 @@ def test_sharded_index_gives_the_counts_filters_and_order_of_one_index(
         {"q": "neutrality", "from": "1956", "to": "1956", "sort": "newest"},
     ]
     for state in states:
-        seen = []
-        for url in (one, many):
-            page = new_page(chromium)
-            try:
-                open_search(page, url, **state)
-                ids = all_ids(page)
-                ordered = ids if state.get("sort") or not state.get("q") else sorted(ids)
-                seen.append((status(page), panel(page), ordered))
-                assert page.errors == []
-            finally:
-                page.close()
+        seen = [what_is_shown(chromium, url, state) for url in (one, many)]
         assert seen[0] == seen[1], f"sharded search differs for {state}"
 
 

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import new_page
 from conftest import REPO, copy_sample
-from test_search_browser import (FILTER_VALUES, MODEL_ID, all_ids, carriers, count, group_counts, open_group,
-                                 open_search, panel, settled, status)
-from test_search_browser import sharded_site  # noqa: F401 - a fixture (8 shards of the sample)
+from test_search_browser import (FILTER_VALUES, MODEL_ID, carriers, count, group_counts, open_group,
+                                 open_search, settled, status, what_is_shown, build_sharded)
+from test_search_browser import page, sharded_site  # noqa: F401 - fixtures (a checked page; 8 shards of the sample)
 
-from archivegen.build import build_archive, load_archive
+from archivegen.build import load_archive
 from archivegen.model import Record
 
 pytestmark = pytest.mark.browser
@@ -47,15 +45,6 @@ def site(request: pytest.FixtureRequest, serve_site: Any, sharded_site: Path) ->
     built = request.getfixturevalue("sample_site_root") if request.param == "root" else sharded_site
     path = "/" if request.param == "root" else "/archive/"
     return serve_site(built, path) + path + "search/", built
-
-
-@pytest.fixture
-def page(chromium: Any) -> Any:
-    page = new_page(chromium)
-    yield page
-    errors = page.errors
-    page.close()
-    assert errors == [], "the browser console reported errors"
 
 
 def shards(built: Path) -> int:
@@ -155,19 +144,6 @@ def test_typing_shows_the_last_query_and_fetches_ahead(page: Any, site: tuple[st
 CHANGED_WORD = "zebrafinch"
 
 
-def _build(root: Path, shard_size: str) -> Path:
-    old = os.environ.get("ARCHIVEGEN_SHARD_SIZE")
-    os.environ["ARCHIVEGEN_SHARD_SIZE"] = shard_size
-    try:
-        build_archive(root)
-    finally:
-        if old is None:
-            del os.environ["ARCHIVEGEN_SHARD_SIZE"]
-        else:
-            os.environ["ARCHIVEGEN_SHARD_SIZE"] = old
-    return root / "site"
-
-
 def _page_id(bundle: Path, url_end: str) -> str:
     for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
@@ -191,10 +167,10 @@ def delta_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
                        + f"\n\nA note on the {CHANGED_WORD}.\n", encoding="utf-8")
 
     change(roots[0])
-    clean = _build(roots[0], "50")
-    _build(roots[1], "50")
+    clean = build_sharded(roots[0], "50")
+    build_sharded(roots[1], "50")
     change(roots[1])
-    patched = _build(roots[1], "50")
+    patched = build_sharded(roots[1], "50")
     manifest = json.loads((patched / "pagefind" / "shards.json").read_text())
     assert manifest["delta"] == "delta/" and manifest["hidden"]
     assert _has(patched / "pagefind" / "delta", f"/records/{MODEL_ID}/")
@@ -210,19 +186,7 @@ def _has(bundle: Path, url_end: str) -> bool:
 
 
 def _searches(chromium: Any, url: str, states: list[dict[str, str]]) -> list[tuple[str, str, list[str]]]:
-    """(status, whole filter panel, result ids) for each state: ids in order when sorted by date."""
-    seen = []
-    for state in states:
-        page = new_page(chromium)
-        try:
-            open_search(page, url, **state)
-            ids = all_ids(page)
-            ordered = ids if state.get("sort") or not state.get("q") else sorted(ids)
-            seen.append((status(page), panel(page), ordered))
-            assert page.errors == []
-        finally:
-            page.close()
-    return seen
+    return [what_is_shown(chromium, url, state) for state in states]
 
 
 def test_a_delta_bundle_over_hidden_pages_searches_like_a_clean_index(
@@ -244,15 +208,15 @@ def test_a_page_changed_back_is_found_once_though_its_delta_copy_has_the_hidden_
         chromium: Any, serve_site: Any, tmp_path: Path) -> None:
     # An edit undone: the delta holds the page as it was, with the same Pagefind id as the
     # stale copy that shards.json hides.
-    clean = _build(copy_sample(tmp_path / "clean"), "50")
+    clean = build_sharded(copy_sample(tmp_path / "clean"), "50")
     root = copy_sample(tmp_path / "edited")
-    _build(root, "50")
+    build_sharded(root, "50")
     doc = root / "documents" / f"{MODEL_ID}.md"
     text = doc.read_text(encoding="utf-8")
     doc.write_text(text + f"\n\nA note on the {CHANGED_WORD}.\n", encoding="utf-8")
-    _build(root, "50")
+    build_sharded(root, "50")
     doc.write_text(text, encoding="utf-8")
-    site = _build(root, "50")
+    site = build_sharded(root, "50")
     bundles = site / "pagefind"
     manifest = json.loads((bundles / "shards.json").read_text())
     home = next(b for b in manifest["shards"] if _has(bundles / b, f"/records/{MODEL_ID}/"))
