@@ -365,3 +365,28 @@ def test_builds_into_another_folder_do_not_leave_the_site_index_behind(
     assert any("zebrafinch" in page for page in searchable) and any("ocelot" in page for page in searchable)
     assert searchable == _searchable(_clean_index(root, tmp_path, "clean"))
     assert _searchable(tmp_path / "preview" / "pagefind") != searchable
+
+
+def test_a_full_build_whose_render_process_is_killed_leaves_the_site_and_no_staging(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A full build renders in a child process (build._in_child); killed (out of memory, say), it
+    # reports nothing: the build fails with a message, site/ stays, its staging folder goes.
+    import signal
+
+    from archivegen import write
+    from archivegen.problems import ArchivegenError
+
+    root = make_archive(tmp_path / "archive", _records())
+    build_archive(root, index=True, jobs=1)
+    before, content = _stamps(root / "site"), _tree(root / "site")
+
+    def killed(root: Path, out: Path, *args: object) -> None:
+        write.staging_dir(out)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(build, "_render", killed)
+    shutil.rmtree(root / ".archivegen-cache")  # the next build is a full one
+    with pytest.raises(ArchivegenError, match="render process ended without a result"):
+        build_archive(root, index=True, jobs=1)
+    assert _stamps(root / "site") == before and _tree(root / "site") == content
+    assert not list(root.glob(".site-staging-*"))

@@ -367,13 +367,14 @@ def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: boo
         # A full build with the index renders in a child process: a Python process keeps the heap
         # it grew (the loaded archive: ~0.6 GB at 40,000 records, even once freed), and Pagefind
         # then needs ~1.6 GB per 5,000-page shard. The child's memory is gone when Pagefind runs.
-        done = _in_child(_render, *args)
+        done = _in_child(_render, *args, lost=lambda pid: write.discard_staging(out, pid))
         progress.marks = done.marks
     return _index_and_commit(root, out, index, progress, started, incremental, done)
 
 
-def _in_child(func: Callable[..., _Rendered], *args: Any) -> _Rendered:
-    """``func(*args)`` in a forked process, its result (or failure) pickled back through a file."""
+def _in_child(func: Callable[..., _Rendered], *args: Any, lost: Callable[[int], None] = lambda pid: None) -> _Rendered:
+    """``func(*args)`` in a forked process, its result (or failure) pickled back through a file.
+    ``lost(pid)`` cleans up after a child that ended without a word (killed: out of memory)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return func(*args)
     fd, name = tempfile.mkstemp(prefix=".archivegen-render-", suffix=".pickle")
@@ -406,13 +407,15 @@ def _in_child(func: Callable[..., _Rendered], *args: Any) -> _Rendered:
             with open(result, "rb") as f:
                 kind, value = pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            lost(pid)
             raise ArchivegenError(f"the build's render process ended without a result (status {status})") from exc
     except BaseException:
-        try:  # interrupted: stop the child too (its own handler removes its staging folder)
+        try:  # interrupted: stop the child too
             os.kill(pid, signal.SIGTERM)
             os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
+        lost(pid)
         raise
     finally:
         result.unlink(missing_ok=True)

@@ -20,8 +20,17 @@ from pathlib import Path
 STATIC = Path(__file__).parent / "static"
 
 
+def _staging_path(out: Path, pid: int) -> Path:
+    return out.parent / f".{out.name}-staging-{pid}"
+
+
+def discard_staging(out: Path, pid: int) -> None:
+    """Remove the staging folder process ``pid`` left (a build process that was killed)."""
+    shutil.rmtree(_staging_path(out, pid), ignore_errors=True)
+
+
 def staging_dir(out: Path) -> Path:
-    staging = out.parent / f".{out.name}-staging-{os.getpid()}"
+    staging = _staging_path(out, os.getpid())
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
