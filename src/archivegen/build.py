@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -400,6 +401,8 @@ def _in_child(func: Callable[..., _Rendered], *args: Any, lost: Callable[[int], 
         except BaseException:  # noqa: BLE001
             status = 1
         finally:
+            sys.stdout.flush()
+            sys.stderr.flush()  # the progress bar's last words; os._exit skips Python's own flush
             os._exit(status)
     try:
         _, status = os.waitpid(pid, 0)
