@@ -252,7 +252,7 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
                 old = (stale & home) | gone[k]
                 if old:
                     ids = _shard_ids(cache, names[k])
-                    hidden.update(ids[p] for p in sorted(old) if p in ids)
+                    hidden.update((ids[p][0], ids[p][1]) for p in sorted(old) if p in ids)
                 state["shards"][names[k]] = known["shards"][names[k]]
             if stale:
                 pages = sorted(stale)
@@ -289,7 +289,7 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
                 return  # site/pagefind/<k> is this very bundle
         else:
             digest = _digest(source, count, pages)
-            if not (usable and old["digest"] == digest):  # type: ignore[index]
+            if not (usable and old["digest"] == digest):
                 _index_into_cache(source, pages, cache, name)
             state["shards"][name] = {"pages": pages, "digest": digest}
         _link_tree(cache / name, target)
