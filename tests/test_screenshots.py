@@ -42,6 +42,21 @@ def shots_dir() -> Iterator[Path]:
     yield SHOTS
 
 
+def _screenshot(page: Any, target: Path, width: int) -> dict[str, str]:
+    """Save the whole page as ``target`` (as wide as the screen) and give the body's colours."""
+    data = page.screenshot(path=str(target), full_page=True)
+    assert target.is_file() and png_size(data)[0] == width
+    colours: dict[str, str] = page.evaluate("""() => { const b = getComputedStyle(document.body);
+        return {bg: b.backgroundColor, fg: b.color}; }""")
+    return colours
+
+
+def _assert_scheme(colours: dict[str, str], scheme: str) -> None:
+    """Dark text on a light page, or light text on a dark one, as the reader's scheme asks."""
+    bg, fg = luminance(colours["bg"]), luminance(colours["fg"])
+    assert (bg > 0.8 and fg < 0.05) if scheme == "light" else (bg < 0.05 and fg > 0.6), colours
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [390, 1280])
 def test_record_page_screenshot(chromium: Any, site_server: SiteServer, shots_dir: Path,
@@ -50,10 +65,7 @@ def test_record_page_screenshot(chromium: Any, site_server: SiteServer, shots_di
     context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     try:
         page = open_page(context, site_server, RECORD, RECORD_PATH)
-        target = shots_dir / f"record-{width}-{scheme}.png"
-        data = page.screenshot(path=str(target), full_page=True)
-        colours = page.evaluate("""() => { const b = getComputedStyle(document.body);
-            return {bg: b.backgroundColor, fg: b.color}; }""")
+        colours = _screenshot(page, shots_dir / f"record-{width}-{scheme}.png", width)
         meta = page.locator(".metadata").bounding_box()
         text = page.locator(".transcription").bounding_box()
         line = page.evaluate("""() => { const p = document.querySelector('.transcription p:nth-of-type(4)');
@@ -61,9 +73,7 @@ def test_record_page_screenshot(chromium: Any, site_server: SiteServer, shots_di
             return chars / lines; }""")
     finally:
         context.close()
-    assert target.is_file() and png_size(data)[0] == width
-    bg, fg = luminance(colours["bg"]), luminance(colours["fg"])
-    assert (bg > 0.8 and fg < 0.05) if scheme == "light" else (bg < 0.05 and fg > 0.6), colours
+    _assert_scheme(colours, scheme)
     assert meta and text
     if width >= 1280:  # metadata is a sidebar beside the text
         assert meta["x"] >= text["x"] + text["width"], (meta, text)
@@ -105,18 +115,13 @@ def test_page_screenshot(chromium: Any, site_server: SiteServer, shots_dir: Path
     context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     try:
         page = open_page(context, site_server, kind, path)
-        target = shots_dir / f"{SHOWN_KINDS[kind_name]}-{width}-{scheme}.png"
-        data = page.screenshot(path=str(target), full_page=True)
-        colours = page.evaluate("""() => { const b = getComputedStyle(document.body);
-            return {bg: b.backgroundColor, fg: b.color}; }""")
+        colours = _screenshot(page, shots_dir / f"{SHOWN_KINDS[kind_name]}-{width}-{scheme}.png", width)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         h1 = page.locator("h1").bounding_box()
     finally:
         context.close()
-    assert target.is_file() and png_size(data)[0] == width
     assert scroll_width <= width
-    bg, fg = luminance(colours["bg"]), luminance(colours["fg"])
-    assert (bg > 0.8 and fg < 0.05) if scheme == "light" else (bg < 0.05 and fg > 0.6), colours
+    _assert_scheme(colours, scheme)
     assert h1 and h1["y"] < 900 and h1["x"] + h1["width"] <= width
 
 
