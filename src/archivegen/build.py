@@ -508,10 +508,11 @@ def _render(root: Path, out: Path, base_url: str | None, strict: bool, index: bo
         _SHARED.clear()
     if same_plan:
         entries = {**old.pages, **entries}
-    for page in [] if same_plan else pages:
-        file = urls.output_file(page.path)
-        if file not in entries:
-            entries[file] = replace(old.pages[file], records=page.records)
+    else:
+        for page in pages:
+            file = urls.output_file(page.path)
+            if file not in entries:
+                entries[file] = replace(old.pages[file], records=page.records)
     written = sorted(changed_pages) if incremental else [urls.output_file(pages[i].path) for i in todo]
     copy_now = sorted(file for file, source in copies.items() if not incremental or old.copies.get(file) != source)
     removed = sorted((old.pages.keys() - planned) | (old.copies.keys() - copies.keys())) if incremental else []

@@ -238,18 +238,17 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
 
     if reuse:
         assert cache is not None and changed is not None
+        homes = {k: set(known["shards"][names[k]]["pages"]) for k in filled}  # as each shard was indexed
         stale: set[str] = set()  # pages whose home shard holds an old copy, or none
         gone: dict[int, set[str]] = {}  # pages a home shard holds that the site no longer has
         for k in filled:
-            home = set(known["shards"][names[k]]["pages"])
             planned = set(shards[k])
-            stale |= (planned & (changed | old_delta)) | (planned - home)
-            gone[k] = home - planned
+            stale |= (planned & (changed | old_delta)) | (planned - homes[k])
+            gone[k] = homes[k] - planned
         if len(stale) <= delta_limit(size):
             hidden: dict[str, Any] = {}
             for k in filled:
-                home = set(known["shards"][names[k]]["pages"])
-                old = (stale & home) | gone[k]
+                old = (stale & homes[k]) | gone[k]
                 if old:
                     ids = _shard_ids(cache, names[k])
                     hidden.update((ids[p][0], ids[p][1]) for p in sorted(old) if p in ids)
