@@ -142,13 +142,16 @@ def test_search_filters_are_a_sidebar_on_a_wide_screen_and_folded_above_results_
             toggle.click()
             seen["expanded"] = toggle.get_attribute("aria-expanded")
             seen["filters after click"] = filters.is_visible()
-            boxes = (filters.bounding_box(), results.bounding_box())
-        else:
-            boxes = (filters.bounding_box(), results.bounding_box())
+        boxes = (filters.bounding_box(), results.bounding_box())
+        # A group's name starts at the column's left edge, after its ▸ marker, like a heading.
+        indent = page.evaluate("""() => { const b = document.querySelector('#search-filters .filter-toggle');
+            const r = document.createRange(); r.selectNodeContents(b);
+            return r.getBoundingClientRect().left - b.getBoundingClientRect().left; }""")
     finally:
         context.close()
     f, r = boxes
     assert f and r
+    assert indent < 32, f"group name {indent:.0f} px from the left of its button"
     if width >= 1280:
         assert seen == {"toggle": False, "filters": True}
         assert f["x"] + f["width"] <= r["x"], "filters beside the results"
