@@ -53,6 +53,7 @@ def make_env(root: Path | None, settings: Settings) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates do not change during a build: no stat() per include
     )
     env.globals.update(
         site=settings,
@@ -71,7 +72,8 @@ def make_env(root: Path | None, settings: Settings) -> jinja2.Environment:
 
 def json_script(value: Any) -> jinja2.utils.markupsafe.Markup:
     """JSON safe inside <script>: '<', '>' and '&' are escaped so '</script>' cannot close it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    # Compact: json.dumps with an indent runs in Python, without it in C (~10x faster).
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return jinja2.utils.markupsafe.Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

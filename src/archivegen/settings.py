@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,13 +40,13 @@ class Settings:
     recent: int = 10
     """Records shown as recently uploaded on the home page and in the feed (feed: 5x)."""
 
-    @property
+    @cached_property  # read for every URL on every page
     def base_path(self) -> str:
         """The path part of base_url: '/' or '/archive/'."""
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
-    @property
+    @cached_property
     def origin(self) -> str:
         """scheme://host of base_url, or '' when base_url is a bare path."""
         parts = urlsplit(self.base_url)
