@@ -96,6 +96,7 @@ def shown_ids(page: Any) -> list[str]:
     ids = []
     for href in hrefs:
         assert href.startswith(prefix + "records/"), f"{href} is not under the site's base path {prefix}"
+        assert href.endswith("/"), f"{href} is not a record page's address (records/<id>/)"
         ids.append(href[len(prefix + "records/"):].strip("/"))
     return ids
 

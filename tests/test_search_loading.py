@@ -147,7 +147,7 @@ CHANGED_WORD = "zebrafinch"
 def _page_id(bundle: Path, url_end: str) -> str:
     for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
-        if data["url"].endswith(url_end):
+        if data["url"].endswith(url_end):  # records/<id>.html: Pagefind's input is flat
             return fragment.stem
     raise AssertionError(f"no fragment for {url_end} in {bundle}")
 
@@ -173,7 +173,7 @@ def delta_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     patched = build_sharded(roots[1], "50")
     manifest = json.loads((patched / "pagefind" / "shards.json").read_text())
     assert manifest["delta"] == "delta/" and manifest["hidden"]
-    assert _has(patched / "pagefind" / "delta", f"/records/{MODEL_ID}/")
+    assert _has(patched / "pagefind" / "delta", f"/records/{MODEL_ID}.html")
     return clean, patched
 
 
@@ -219,9 +219,9 @@ def test_a_page_changed_back_is_found_once_though_its_delta_copy_has_the_hidden_
     site = build_sharded(root, "50")
     bundles = site / "pagefind"
     manifest = json.loads((bundles / "shards.json").read_text())
-    home = next(b for b in manifest["shards"] if _has(bundles / b, f"/records/{MODEL_ID}/"))
-    stale = _page_id(bundles / home, f"/records/{MODEL_ID}/")
-    assert stale in manifest["hidden"] and _page_id(bundles / "delta", f"/records/{MODEL_ID}/") == stale
+    home = next(b for b in manifest["shards"] if _has(bundles / b, f"/records/{MODEL_ID}.html"))
+    stale = _page_id(bundles / home, f"/records/{MODEL_ID}.html")
+    assert stale in manifest["hidden"] and _page_id(bundles / "delta", f"/records/{MODEL_ID}.html") == stale
     states = [{"q": "Andropov"}, {"q": "Andropov", "sort": "newest"}, {"type": "Report", "sort": "oldest"}]
     want, got = (_searches(chromium, serve_site(s, "/archive/") + "/archive/search/", states)
                  for s in (clean, site))

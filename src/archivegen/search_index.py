@@ -113,7 +113,7 @@ class _Source:
 
 
 def _digest(source: _Source, count: int, pages: list[str]) -> str:
-    h = hashlib.sha256(f"pagefind-shard v1 {_pagefind_version()} {count}\n".encode())
+    h = hashlib.sha256(f"pagefind-shard v2 {_pagefind_version()} {count}\n".encode())
     for path in pages:
         data = source(path).read_bytes()
         h.update(f"{path}\0{len(data)}\0".encode())
@@ -146,16 +146,32 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
+def input_name(path: str) -> str:
+    """Where Pagefind reads a page: records/<id>/index.html as records/<id>.html. The input folder
+    is flat because a directory costs ~0.2–0.4 ms to make on ext4 (measured: 5,000 pages linked in
+    1.8–2.5 s of system time as a tree, 0.1 s flat); the search page and ``page_ids`` map the
+    result URL (/records/<id>.html) back to the page's own (/records/<id>/)."""
+    return path[: -len("/index.html")] + ".html" if path.endswith("/index.html") else path
+
+
+def page_path(url: str) -> str:
+    """The site page a bundle's result URL stands for (the inverse of ``input_name``)."""
+    path = url.lstrip("/")
+    if path.endswith(".html") and path.count("/") == 1:
+        return path[: -len(".html")] + "/index.html"
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
 def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> None:
-    """Index ``pages`` of a site into ``out``, through a folder of hard links at their site paths."""
+    """Index ``pages`` of a site into ``out``, through a flat folder of hard links (``input_name``)."""
     if isinstance(source, Path):
         source = _Source(source)
     with tempfile.TemporaryDirectory(prefix=".pagefind-input-", dir=out.parent) as tmp:
         root = Path(tmp)
+        for folder in sorted({str(Path(input_name(path)).parent) for path in pages}):
+            (root / folder).mkdir(parents=True, exist_ok=True)
         for path in pages:
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link(source(path), target)
+            _link(source(path), root / input_name(path))
         cmd = pagefind_command() + ["--site", str(root), "--output-path", str(out), "--silent"]
         proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -181,8 +197,7 @@ def page_ids(bundle: Path) -> dict[str, list[Any]]:
     ids: dict[str, list[Any]] = {}
     for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = json.loads(gzip.decompress(fragment.read_bytes())[12:])  # after "pagefind_dcd"
-        path = data["url"].lstrip("/")
-        ids[path + "index.html" if path.endswith("/") or not path else path] = [
+        ids[page_path(data["url"])] = [
             fragment.name.removesuffix(".pf_fragment"), data.get("filters", {})]
     return ids
 

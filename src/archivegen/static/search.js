@@ -301,10 +301,15 @@ function plural(n, one, many) {
   return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 }
 
+// Pagefind reads records/<id>/index.html as records/<id>.html (search_index.input_name).
+function pageUrl(url) {
+  return url.replace(/\/records\/([^/]+)\.html$/, "/records/$1/");
+}
+
 function renderResults(state, found) {
   const { total, start, data } = found;
   resultsBox.replaceChildren(...data.map((d) => el("li", { class: "search-result" },
-    el("h3", {}, el("a", { href: d.url, class: "result-title" }, d.meta.title || d.url)),
+    el("h3", {}, el("a", { href: pageUrl(d.url), class: "result-title" }, d.meta.title || pageUrl(d.url))),
     el("p", { class: "result-meta" }, [d.meta.date, d.meta.type].filter(Boolean).join(" · ")),
     d.excerpt && state.q ? el("p", { class: "result-excerpt" }, excerptNodes(d.excerpt)) : null)));
   resultsBox.start = start + 1;
