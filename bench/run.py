@@ -226,9 +226,11 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
                            stderr=subprocess.DEVNULL)
         hugo = hugo_binary()
 
-    def run_peer() -> Run:
+    def clean_peer() -> None:
         shutil.rmtree(peer / "hugo" / "public", ignore_errors=True)
         shutil.rmtree(peer / "hugo" / "resources", ignore_errors=True)
+
+    def run_peer() -> Run:
         h = measure([hugo, "-s", str(peer / "hugo"), "--quiet"])
         # Pagefind follows Hugo at once, as our index follows our render: one pipeline.
         p = measure([sys.executable, "-m", "pagefind", "--site", str(peer / "hugo" / "public"), "--silent"],
@@ -236,13 +238,25 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
         return Run(h.seconds + p.seconds, max(h.peak_rss, p.peak_rss), max(h.peak_pss, p.peak_pss), "")
 
     ours, theirs = [], []
-    for _ in range(args.repeat):  # alternate, so drift in the machine's load hits both
-        clean(root)
+    def run_ours() -> None:
         ours.append(measure(cmd, env))
         print(f"  {name} full: {summary(ours[-1].stdout)}", file=sys.stderr)
+
+    def run_theirs() -> None:
+        theirs.append(run_peer())
+        print(f"  {name} hugo+pagefind: {theirs[-1].seconds:.1f} s", file=sys.stderr)
+
+    for n in range(args.repeat):  # alternate, so drift in the machine's load hits both
+        # Both sides' last outputs are deleted first, and the side that runs first alternates:
+        # a build that follows a deletion of ~60,000 files pays for it (ext4 without a journal,
+        # as here, skips recently freed inodes when it allocates new ones). No long pause: after a
+        # minute's pause our build took 62 s against 47 s, the peer's no longer (measured; likely
+        # this machine's DAMON, which pages out memory idle for 6 s; see docs/performance.md).
+        clean(root)
         if peers:
-            theirs.append(run_peer())
-            print(f"  {name} hugo+pagefind: {theirs[-1].seconds:.1f} s", file=sys.stderr)
+            clean_peer()
+        for run in ([run_ours, run_theirs] if n % 2 == 0 else [run_theirs, run_ours]) if peers else [run_ours]:
+            run()
 
     def cell(runs: list[Run]) -> tuple[float, int, int]:
         return (statistics.median(r.seconds for r in runs), max(r.peak_rss for r in runs),
