@@ -36,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from . import urls
 from .problems import IndexingFailed
 from .search import BUNDLE_DIR, MANIFEST
 
@@ -159,7 +160,7 @@ def page_path(url: str) -> str:
     path = url.lstrip("/")
     if path.endswith(".html") and path.count("/") == 1:
         return path[: -len(".html")] + "/index.html"
-    return path + "index.html" if path.endswith("/") or not path else path
+    return urls.output_file(path)
 
 
 def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> None:
