@@ -223,3 +223,21 @@ def test_case_insensitive_id_clash_names_both_files(tmp_archive) -> None:
     assert "(documents/Report.md, documents/sub/report.md)" in proc.stderr
     assert "/records/Report/ is claimed by more than one page: documents/Report.md, documents/sub/report.md" \
         in proc.stderr
+
+
+def test_an_overridden_record_item_is_used_in_every_listing(tmp_path: Path) -> None:
+    """Listings render each entry once per process and reuse it: an archive's own
+    partials/record_item.html must still be the one every listing shows."""
+    root = shutil.copytree(FULL, tmp_path / "full")
+    (root / "templates" / "partials").mkdir(parents=True)
+    (root / "templates" / "partials" / "record_item.html").write_text(
+        '<li class="record-item custom-item" data-id="{{ r.id }}"><a href="{{ r.url }}">{{ r.title }}</a></li>\n')
+    build_archive(root, index=False)
+    site = root / "site"
+    some_term = next(p for p in sorted((site / "people").glob("*/index.html")) if p.parent.name != "by-count")
+    for page in [site / "index.html", some_term]:
+        doc = lxml_html.fromstring(page.read_text(encoding="utf-8"))
+        items = doc.xpath('//ul[contains(@class, "record-list")]/li')
+        assert items and all("custom-item" in li.get("class") for li in items), page
+        for li in items:  # each entry is its own record's, not one reused for another
+            assert li.xpath("a")[0].get("href").rstrip("/").endswith("/" + li.get("data-id"))
