@@ -323,6 +323,29 @@ def test_parallel_build_equals_a_serial_build(tmp_path: Path, monkeypatch: pytes
     assert _tree(parallel / "site") == _tree(serial / "site")
 
 
+def test_a_parallel_first_build_saves_the_record_cache_the_next_build_reads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A first build's workers save the cache's parts as they parse them: every record must be in
+    # it, so that the next build reads only the file that changed.
+    from archivegen import manifest
+
+    monkeypatch.setattr(build, "PARALLEL_MIN", 1)
+    records = {f"p{i:03d}.md": record_text(f"Paper {i}", f"1957-{i % 12 + 1:02d}-01", f"Text {i}.")
+               for i in range(240)}
+    root = make_archive(tmp_path / "a", records)
+    build_archive(root, index=False, jobs=2)
+    cache = manifest.load_records(root)
+    assert sorted(cache.files) == sorted(f"documents/{name}" for name in records)
+    assert all(p.record is not None and not p.problems for p in cache.files.values())
+    read: list[str] = []
+    real = build._parse_files
+    monkeypatch.setattr(build, "_parse_files", lambda rels: read.extend(rels) or real(rels))
+    _edit(root / "documents" / "p007.md", "Text 7.", "Text 7, edited.")
+    result = build_archive(root, index=False, jobs=1)
+    assert read == ["documents/p007.md"] and result.written == 1
+    assert _tree(root / "site") == _clean_build(root, tmp_path)
+
+
 def test_cli_build_ends_with_one_summary_line(tmp_path: Path) -> None:
     root = make_archive(tmp_path / "archive", _records(3))
     first = run_cli("build", "--root", str(root), "--no-index", "--jobs", "1", check=True)

@@ -193,7 +193,8 @@ def commit_marker(root: Path, out: Path) -> Path:
 RECORD_PARTS = 64
 
 
-def _part(rel: str) -> int:
+def record_part(rel: str) -> int:
+    """Which part of the record cache holds a record file's entry."""
     return zlib.crc32(rel.encode("utf-8")) % RECORD_PARTS
 
 
@@ -219,13 +220,30 @@ def load_records(root: Path) -> RecordCache:
 
 
 def save_records(root: Path, cache: RecordCache) -> None:
-    parts = range(RECORD_PARTS) if not cache.touched else sorted({_part(rel) for rel in cache.touched})
+    parts = range(RECORD_PARTS) if not cache.touched else sorted({record_part(rel) for rel in cache.touched})
     for k in parts:
-        files = {rel: parsed for rel, parsed in cache.files.items() if _part(rel) == k}
+        files = {rel: parsed for rel, parsed in cache.files.items() if record_part(rel) == k}
         _save(cache_dir(root) / "records" / f"{k:02d}.pickle",
               RecordCache(settings_key=cache.settings_key, files=files))
+    _finish_parts(root, cache, every=not cache.touched)
+
+
+def save_records_part(root: Path, k: int, settings_key: str, files: dict[str, Parsed]) -> None:
+    """One part of a record cache that is being written whole (``finish_record_parts`` ends it)."""
+    _save(cache_dir(root) / "records" / f"{k:02d}.pickle", RecordCache(settings_key=settings_key, files=files))
+
+
+def finish_record_parts(root: Path, cache: RecordCache) -> None:
+    """Every part was saved by ``save_records_part``: the cache on disk is ``cache``."""
+    for k in set(range(RECORD_PARTS)) - {record_part(rel) for rel in cache.files}:  # parts left empty
+        _save(cache_dir(root) / "records" / f"{k:02d}.pickle", RecordCache(settings_key=cache.settings_key))
+    _finish_parts(root, cache, every=True)
+    cache.dirty = False
+
+
+def _finish_parts(root: Path, cache: RecordCache, every: bool) -> None:
     (cache_dir(root) / "records.pickle").unlink(missing_ok=True)  # the one-file cache of 0.x
-    if not cache.touched:
+    if every:
         (cache_dir(root) / "records" / "settings").write_text(cache.settings_key, encoding="utf-8")
     cache.touched = set()
 
