@@ -285,7 +285,6 @@ def _render_pages(indexes: Sequence[int]) -> list[tuple[int, bytes, bytes | None
     parent makes the staging folder only when something changed.
     """
     env, pages, staging = _SHARED["env"], _SHARED["pages"], _SHARED["staging"]
-    staging = None if staging is None else str(staging)
     old: dict[str, mf.PageEntry] = _SHARED["old"]
     out: list[tuple[int, bytes, bytes | None]] = []
     for i in indexes:
@@ -299,7 +298,7 @@ def _render_pages(indexes: Sequence[int]) -> list[tuple[int, bytes, bytes | None
         digest = hashlib.sha256(data).digest()
         file = urls.output_file(page.path)
         if staging is not None:
-            write.write_new(staging, file, data)
+            write.write_file(staging, file, data)
             out.append((i, digest, None))
             continue
         entry = old.get(file)

@@ -222,9 +222,8 @@ def load_records(root: Path) -> RecordCache:
 def save_records(root: Path, cache: RecordCache) -> None:
     parts = range(RECORD_PARTS) if not cache.touched else sorted({record_part(rel) for rel in cache.touched})
     for k in parts:
-        files = {rel: parsed for rel, parsed in cache.files.items() if record_part(rel) == k}
-        _save(cache_dir(root) / "records" / f"{k:02d}.pickle",
-              RecordCache(settings_key=cache.settings_key, files=files))
+        save_records_part(root, k, cache.settings_key,
+                          {rel: parsed for rel, parsed in cache.files.items() if record_part(rel) == k})
     _finish_parts(root, cache, every=not cache.touched)
 
 
@@ -236,7 +235,7 @@ def save_records_part(root: Path, k: int, settings_key: str, files: dict[str, Pa
 def finish_record_parts(root: Path, cache: RecordCache) -> None:
     """Every part was saved by ``save_records_part``: the cache on disk is ``cache``."""
     for k in set(range(RECORD_PARTS)) - {record_part(rel) for rel in cache.files}:  # parts left empty
-        _save(cache_dir(root) / "records" / f"{k:02d}.pickle", RecordCache(settings_key=cache.settings_key))
+        save_records_part(root, k, cache.settings_key, {})
     _finish_parts(root, cache, every=True)
     cache.dirty = False
 

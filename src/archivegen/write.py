@@ -39,28 +39,24 @@ def staging_dir(out: Path) -> Path:
 
 def write_file(staging: Path, path: str, data: bytes, replace: bool = False) -> None:
     """Write one output. ``replace``: the staging folder is linked to the published site, so
-    write a new file and rename it over the old name, never through the shared inode."""
-    target = staging / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not replace:
-        target.write_bytes(data)
+    write a new file and rename it over the old name, never through the shared inode.
+
+    Otherwise plain system calls, the folder made only when the open finds none: 42,739 files
+    (10,000 records) in 1.35–1.55 s, against 2.2–2.8 s through pathlib with a mkdir per file."""
+    if replace:
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.new")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
         return
-    tmp = target.with_name(f".{target.name}.new")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-
-
-def write_new(staging: str, path: str, data: bytes) -> None:
-    """Write one output into a fresh staging folder (a full build's) with plain system calls,
-    making its folder only when the open finds none. 42,739 files (10,000 records): 1.4 s
-    instead of 2.3–2.8 s through pathlib with a mkdir per file (measured)."""
-    target = f"{staging}/{path}"
+    name = f"{staging}/{path}"
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
     try:
-        fd = os.open(target, flags, 0o666)
+        fd = os.open(name, flags, 0o666)
     except FileNotFoundError:
-        os.makedirs(target.rpartition("/")[0], exist_ok=True)
-        fd = os.open(target, flags, 0o666)
+        os.makedirs(name.rpartition("/")[0], exist_ok=True)
+        fd = os.open(name, flags, 0o666)
     try:
         view = memoryview(data)
         while view:
