@@ -75,9 +75,9 @@ class Run:
 
 
 def settle() -> None:
-    """Write dirty pages out and pause before a measured run. A full build writes ~0.6 GB and
-    the last run's tree was just deleted: left to the kernel, that writeback lands in the next
-    run (whichever side it is) and made full builds at 10,000 records vary from 37 to 48 s."""
+    """Write dirty pages out and pause before a measured run. A full build writes ~0.6 GB: left
+    to the kernel, that writeback lands in the next run (whichever side it is) and made full
+    builds at 10,000 records vary from 37 to 48 s."""
     os.sync()
     time.sleep(2)
 
@@ -269,9 +269,9 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
 
     for n in range(args.repeat):  # alternate, so drift in the machine's load hits both
         # Both sides' last outputs are set aside first (not deleted: see set_aside), and the side
-        # that runs first alternates. No long pause: after a
-        # minute's pause our build took 62 s against 47 s, the peer's no longer (measured; likely
-        # this machine's DAMON, which pages out memory idle for 6 s; see docs/performance.md).
+        # that runs first alternates. No long pause: after a minute's pause our build took 62 s
+        # against 47 s, the peer's no longer (measured; likely this machine's DAMON, which pages
+        # out memory idle for 6 s; see docs/performance.md).
         clean(root)
         if peers:
             clean_peer()
