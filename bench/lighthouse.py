@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "tests"))
 
-from archivegen.build import build_archive  # noqa: E402
+from archivegen.build.pipeline import build_archive  # noqa: E402
 from browser_support import CHROMIUM  # noqa: E402
 from reader_support import serve_under  # noqa: E402
 

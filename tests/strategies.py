@@ -41,7 +41,7 @@ def edtf_date(draw: st.DrawFn) -> str:
     Interval ends carry no unspecified digits: EDTF puts ``195X/1960`` in Level 2 (we accept it,
     but the reference parser handles only some of those forms).
     """
-    from archivegen.dates import parse_date  # the order check only
+    from archivegen.records.dates import parse_date  # the order check only
 
     if not draw(st.booleans()):
         return draw(edtf_point())

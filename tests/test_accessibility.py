@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from archivegen.write import STATIC
+from archivegen.build.write import STATIC
 from reader_support import PAGE_KINDS, PageKind, SiteServer, open_page, serve_under
 from conftest import REPO
 

@@ -14,8 +14,8 @@ import lxml.html
 import pytest
 import yaml
 
-from archivegen.browse import initial, name_key
-from archivegen.build import build_archive
+from archivegen.render.browse import initial, name_key
+from archivegen.build.pipeline import build_archive
 from conftest import ARCHIVE_YAML, REPO, record_text, run_cli
 from linkcheck import broken_links
 

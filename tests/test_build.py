@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from archivegen.build import build_archive
+from archivegen.build.pipeline import build_archive
 from archivegen.problems import ArchivegenError, BuildFailed
 from conftest import ARCHIVE_YAML, make_archive, record_text, run_cli
 from linkcheck import broken_links

@@ -15,7 +15,7 @@ import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from lxml import etree, html as lxml_html
 
-from archivegen.build import build_archive
+from archivegen.build.pipeline import build_archive
 from conftest import make_archive
 
 BASE = "https://example.org/archive/"
@@ -252,10 +252,10 @@ def test_nasty_record_downloads_parse_back_intact(nasty_site: Path):
 
 
 def test_sitemap_splits_into_an_index_past_the_per_file_limit(monkeypatch: pytest.MonkeyPatch):
-    from archivegen import exports
-    from archivegen.render import Page
-    from archivegen.settings import Settings
-    from archivegen.model import Archive
+    from archivegen.render import exports
+    from archivegen.render.views import Page
+    from archivegen.records.settings import Settings
+    from archivegen.records.model import Archive
 
     monkeypatch.setattr(exports, "SITEMAP_LIMIT", 2)
     archive = Archive(Settings(title="T", base_url=BASE), ())

@@ -12,9 +12,9 @@ from conftest import ARCHIVE_YAML, REPO, SRC, make_archive, record_text, run_cli
 
 sys.path.insert(0, str(SRC))
 
-from archivegen.build import build_archive  # noqa: E402
-from archivegen.load import find_documents, read_record  # noqa: E402
-from archivegen.validate import KNOWN_FIELDS, LIST_FIELDS  # noqa: E402
+from archivegen.build.pipeline import build_archive  # noqa: E402
+from archivegen.records.load import find_documents, read_record  # noqa: E402
+from archivegen.records.validate import KNOWN_FIELDS, LIST_FIELDS  # noqa: E402
 
 COLUMNS = ["id", *KNOWN_FIELDS, "body"]
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from archivegen import build, search_index
-from archivegen.build import build_archive
+from archivegen.build import pipeline as build
+from archivegen.index import pagefind as search_index
+from archivegen.build.pipeline import build_archive
 from archivegen.problems import BuildFailed, IndexingFailed
 from conftest import make_archive, record_text, run_cli
 from test_search_index import fragment_texts
@@ -82,7 +83,7 @@ def test_body_only_edit_renders_only_the_record_page(built: Path, tmp_path: Path
     # Listings, neighbours, citations and data exports show metadata, never the transcription:
     # an edit of the body alone must not render them again (issue #7: data/records.json and .csv
     # took most of an edit's render time at 40,000 records).
-    import archivegen.build as build_module
+    import archivegen.build.pipeline as build_module
 
     rendered: list[str] = []
     real = build_module.render_page
@@ -327,7 +328,7 @@ def test_a_parallel_first_build_saves_the_record_cache_the_next_build_reads(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A first build's workers save the cache's parts as they parse them: every record must be in
     # it, so that the next build reads only the file that changed.
-    from archivegen import manifest
+    from archivegen.build import cache as manifest
 
     monkeypatch.setattr(build, "PARALLEL_MIN", 1)
     records = {f"p{i:03d}.md": record_text(f"Paper {i}", f"1957-{i % 12 + 1:02d}-01", f"Text {i}.")
@@ -396,7 +397,7 @@ def test_a_full_build_whose_render_process_is_killed_leaves_the_site_and_no_stag
     # reports nothing: the build fails with a message, site/ stays, its staging folder goes.
     import signal
 
-    from archivegen import write
+    from archivegen.build import write
     from archivegen.problems import ArchivegenError
 
     root = make_archive(tmp_path / "archive", _records())

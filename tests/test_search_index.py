@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archivegen import search_index
+from archivegen.index import pagefind as search_index
 
 PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
 <article data-pagefind-body><h1>{title}</h1><p>{body}</p>

@@ -20,7 +20,7 @@ from conftest import SRC, record_text
 
 sys.path.insert(0, str(SRC))
 
-from archivegen.serve import PreviewServer, State  # noqa: E402
+from archivegen.commands.serve import PreviewServer, State  # noqa: E402
 
 
 def fetch(url: str) -> tuple[int, str, dict[str, str]]:

@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from archivegen.build import build_archive  # noqa: E402
+from archivegen.build.pipeline import build_archive  # noqa: E402
 
 ARCHIVE = REPO / "tests" / "archives" / "full"
 #: Pages kept as golden files, relative to the site.

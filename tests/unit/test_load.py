@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from archivegen.load import decode, find_documents, parse_record
+from archivegen.records.load import decode, find_documents, parse_record
 
 
 def _parse(text: str):

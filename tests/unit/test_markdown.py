@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import html as lxml_html
 
-from archivegen.markdown import render_inline, render_markdown
+from archivegen.render.markdown import render_inline, render_markdown
 
 
 def test_raw_html_is_shown_as_text_not_run() -> None:

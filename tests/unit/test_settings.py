@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archivegen.settings import parse_settings
+from archivegen.records.settings import parse_settings
 
 
 def test_sub_path_base_url_gives_base_path_and_origin() -> None:

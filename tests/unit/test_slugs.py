@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archivegen.slugs import assign_slugs, slugify
+from archivegen.records.slugs import assign_slugs, slugify
 from strategies import term_names
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")

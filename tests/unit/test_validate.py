@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archivegen.load import ID_PATTERN, parse_record
-from archivegen.settings import parse_settings
-from archivegen.validate import cross_check, normalise_language, validate_record
+from archivegen.records.load import ID_PATTERN, parse_record
+from archivegen.records.settings import parse_settings
+from archivegen.records.validate import cross_check, normalise_language, validate_record
 from strategies import ID_ALPHABET, record_ids
 
 SETTINGS = parse_settings("title: T\nbase_url: /\nrights:\n  local:\n    label: Local\n    text: Ours.\n")[0]

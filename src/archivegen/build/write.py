@@ -17,7 +17,7 @@ import subprocess
 import time
 from pathlib import Path
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parent.parent / "static"
 
 
 def _staging_path(out: Path, pid: int) -> Path:

@@ -17,13 +17,17 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, citations, metadata, search, urls
-from .markdown import render_inline, render_markdown
-from .model import FACETS, Archive, Record
-from .settings import Settings
+from archivegen import __version__
+from archivegen.render import citations
+from archivegen.render import metadata
+from archivegen.render import search_page as search
+from archivegen.render import urls
+from archivegen.render.markdown import render_inline, render_markdown
+from archivegen.records.model import FACETS, Archive, Record
+from archivegen.records.settings import Settings
 
 View = dict[str, Any]
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -199,7 +203,7 @@ def record_view(archive: Archive, record: Record) -> View:
 
 
 def _browse() -> Any:
-    from . import browse  # noqa: PLC0415 - browse imports render's views
+    from archivegen.render import browse  # noqa: PLC0415 - browse imports render's views
 
     return browse
 
@@ -229,7 +233,9 @@ def record_page(archive: Archive, record: Record) -> Page:
 
 def plan_pages(archive: Archive) -> list[Page]:
     """Every page of the site. Feature modules add their pages here."""
-    from . import browse, exports, theme  # noqa: PLC0415 - feature modules import render's views
+    from archivegen.render import browse  # noqa: PLC0415 - feature modules import render's views
+    from archivegen.render import exports
+    from archivegen.render import theme
 
     pages = [Page("", "home.html", lambda: home_view(archive))]
     pages += [record_page(archive, record) for record in archive.records]

@@ -7,10 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .build import build_archive, check_archive
-from .progress import Progress
-from .problems import ArchivegenError, BuildFailed, Problem, has_errors
+from archivegen import __version__
+from archivegen.build.pipeline import build_archive, check_archive
+from archivegen.progress import Progress
+from archivegen.problems import ArchivegenError, BuildFailed, Problem, has_errors
 
 EPILOG = """examples:
   archivegen build                 build ./site from ./documents and ./archive.yaml
@@ -146,13 +146,13 @@ examples:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from archivegen.commands.serve import serve
 
     return serve(args.root, args.port, base_url=args.base_url, index=not args.no_index)
 
 
 def _run_new(args: argparse.Namespace) -> int:
-    from .new import create_record
+    from archivegen.commands.new import create_record
 
     path, problems = create_record(args.root, args.title, args.date, args.collection, args.id)
     _print_problems(problems)
@@ -164,7 +164,7 @@ def _run_new(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from .importer import import_fails, plan_import, write_rows
+    from archivegen.commands.importer import import_fails, plan_import, write_rows
 
     if not args.csv.is_file():
         print(f"archivegen: error: {args.csv}: no such file", file=sys.stderr)

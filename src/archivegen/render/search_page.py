@@ -10,8 +10,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .model import Archive, Record
-    from .render import Page
+    from archivegen.records.model import Archive, Record
+    from archivegen.render.views import Page
 
 #: Filters readers can narrow by, in the order the search page shows them: (Pagefind key, label).
 FILTERS: tuple[tuple[str, str], ...] = (
@@ -87,9 +87,9 @@ def facet_counts(archive: Archive) -> dict[str, dict[str, int]]:
 
 def plan(archive: Archive) -> list[Page]:
     """The search page and its whole-archive filter counts (one file per filter key)."""
-    from .render import Page  # noqa: PLC0415 - render imports the feature modules
-    from . import urls  # noqa: PLC0415
-    from .exports import RAW  # noqa: PLC0415
+    from archivegen.render.views import Page  # noqa: PLC0415 - render imports the feature modules
+    from archivegen.render import urls  # noqa: PLC0415
+    from archivegen.render.exports import RAW  # noqa: PLC0415
 
     def view() -> dict[str, Any]:
         s = archive.settings

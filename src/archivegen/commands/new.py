@@ -12,11 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from .load import ID_PATTERN, find_documents, parse_record
-from .problems import ArchivegenError, Problem, error
-from .settings import load_settings
-from .slugs import slugify
-from .validate import validate_record
+from archivegen.records.load import ID_PATTERN, find_documents, parse_record
+from archivegen.problems import ArchivegenError, Problem, error
+from archivegen.records.settings import load_settings
+from archivegen.records.slugs import slugify
+from archivegen.records.validate import validate_record
 
 
 def taken_ids(root: Path) -> set[str]:

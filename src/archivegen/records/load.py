@@ -17,7 +17,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-from .problems import Problem, error
+from archivegen.problems import Problem, error
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 #: Expanded YAML nodes allowed in one front matter: a bound on alias ("billion laughs") expansion.

@@ -13,12 +13,12 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import rights as rights_mod
-from .dates import DateError, RecordDate, parse_date
-from .load import ID_PATTERN, RawRecord
-from .model import Language, Record
-from .problems import Problem, error, warning
-from .settings import Settings
+from archivegen.records import rights as rights_mod
+from archivegen.records.dates import DateError, RecordDate, parse_date
+from archivegen.records.load import ID_PATTERN, RawRecord
+from archivegen.records.model import Language, Record
+from archivegen.problems import Problem, error, warning
+from archivegen.records.settings import Settings
 
 TEXT_FIELDS = ("title", "type", "summary", "classification", "archive", "source")
 LIST_FIELDS = ("languages", "creators", "people", "places", "subjects", "collections", "related", "files")

@@ -25,15 +25,18 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from . import manifest as mf
-from . import search, search_index, urls, write
-from .load import RawRecord, find_documents, read_record
-from .model import Archive, Record, build_model
-from .problems import ArchivegenError, BuildFailed, Problem, error, has_errors, sort_problems
-from .progress import Progress
-from .render import Page, make_env, plan_pages, record_page, render_page
-from .settings import Settings, load_settings
-from .validate import cross_check, validate_record
+from archivegen.build import cache as mf
+from archivegen.render import search_page as search
+from archivegen.index import pagefind as search_index
+from archivegen.render import urls
+from archivegen.build import write
+from archivegen.records.load import RawRecord, find_documents, read_record
+from archivegen.records.model import Archive, Record, build_model
+from archivegen.problems import ArchivegenError, BuildFailed, Problem, error, has_errors, sort_problems
+from archivegen.progress import Progress
+from archivegen.render.views import Page, make_env, plan_pages, record_page, render_page
+from archivegen.records.settings import Settings, load_settings
+from archivegen.records.validate import cross_check, validate_record
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .load import RawRecord
-from .model import FACETS, Archive, Record
-from .problems import Problem
-from .render import Page, templates_digest
+from archivegen import __version__
+from archivegen.records.load import RawRecord
+from archivegen.records.model import FACETS, Archive, Record
+from archivegen.problems import Problem
+from archivegen.render.views import Page, templates_digest
 
 CACHE_DIR = ".archivegen-cache"
 #: Bumped when the pickled shapes change, so an old cache is ignored rather than misread.
@@ -130,14 +130,15 @@ def code_digest() -> str:
     """Our own code: a changed check, view or search field shows in the cache and on every page,
     whatever the version number says (hashing the package's modules costs ~1 ms)."""
     h = hashlib.sha256()
-    for file in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(file.name.encode() + b"\0" + file.read_bytes())
+    package = Path(__file__).parent.parent
+    for file in sorted(package.rglob("*.py")):
+        h.update(file.relative_to(package).as_posix().encode() + b"\0" + file.read_bytes())
     return h.hexdigest()
 
 
 def global_key(root: Path, base_url: str | None, index: bool) -> str:
     """Everything that changes every page: templates, assets, settings, options, our version."""
-    from .write import STATIC  # noqa: PLC0415 - write imports nothing of ours; avoids a cycle later
+    from archivegen.build.write import STATIC  # noqa: PLC0415 - write imports nothing of ours; avoids a cycle later
 
     h = hashlib.sha256(f"{settings_key(root)}:{templates_digest(root)}:{base_url!r}:{index}".encode())
     for file in sorted(STATIC.rglob("*")):
@@ -306,7 +307,7 @@ def affected_records(archive: Archive, old: Manifest, changed: set[str]) -> set[
 
 def stale_pages(pages: list[Page], old: Manifest, affected: set[str]) -> list[int]:
     """Indexes of the planned pages that must be rendered again."""
-    from . import urls  # noqa: PLC0415
+    from archivegen.render import urls  # noqa: PLC0415
 
     stale: set[int] = set()
     regrouped: set[str] = set()

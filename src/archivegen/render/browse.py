@@ -29,10 +29,10 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from . import urls
-from .model import FACETS, Archive, Record, Term
-from .render import Page, View, link, record_summary
-from .settings import Settings
+from archivegen.render import urls
+from archivegen.records.model import FACETS, Archive, Record, Term
+from archivegen.render.views import Page, View, link, record_summary
+from archivegen.records.settings import Settings
 
 T = TypeVar("T")
 

@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
-from .build import build_archive
-from .problems import ArchivegenError, BuildFailed, Problem
-from .settings import load_settings, normalise_base_url
+from archivegen.build.pipeline import build_archive
+from archivegen.problems import ArchivegenError, BuildFailed, Problem
+from archivegen.records.settings import load_settings, normalise_base_url
 
 PREFIX = "/__archivegen/"
 #: Seconds between keep-alive comments on an idle event stream (also how soon a closed tab's

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from . import citations, urls
-from .markdown import render_inline
-from .model import Archive, Record
-from .render import Page, View
+from archivegen.render import citations
+from archivegen.render import urls
+from archivegen.render.markdown import render_inline
+from archivegen.records.model import Archive, Record
+from archivegen.render.views import Page, View
 
 RAW = "exports/raw.txt"
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .load import decode, parse_mapping
-from .problems import Problem, error, warning
-from .rights import Rights
+from archivegen.records.load import decode, parse_mapping
+from archivegen.problems import Problem, error, warning
+from archivegen.records.rights import Rights
 
 KNOWN_KEYS = {"title", "description", "base_url", "publisher", "language", "rights", "collections",
               "people", "places", "subjects", "types", "page_size", "recent"}

@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from . import urls
-from .model import Archive
-from .render import Page, View
+from archivegen.render import urls
+from archivegen.records.model import Archive
+from archivegen.render.views import Page, View
 
 THEME_COLOR = "#1f4e8c"
 """The accent colour of style.css and favicon.svg (browser UI tint)."""

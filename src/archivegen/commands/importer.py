@@ -21,11 +21,11 @@ from typing import Any
 
 import yaml
 
-from .load import RawRecord, decode, find_documents, parse_record, read_record
-from .new import fresh_id, taken_ids
-from .problems import Problem, error, sort_problems, warning
-from .settings import load_settings
-from .validate import KNOWN_FIELDS, LIST_FIELDS, cross_check, validate_record
+from archivegen.records.load import RawRecord, decode, find_documents, parse_record, read_record
+from archivegen.commands.new import fresh_id, taken_ids
+from archivegen.problems import Problem, error, sort_problems, warning
+from archivegen.records.settings import load_settings
+from archivegen.records.validate import KNOWN_FIELDS, LIST_FIELDS, cross_check, validate_record
 
 BODY_COLUMNS = ("body", "transcription")
 _SPREADSHEET_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")

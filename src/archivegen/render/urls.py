@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from .settings import Settings
+from archivegen.records.settings import Settings
 
 FACET_ROOTS = {
     "collections": "collections", "people": "people", "places": "places",

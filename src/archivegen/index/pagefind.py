@@ -36,9 +36,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from . import urls
-from .problems import IndexingFailed
-from .search import BUNDLE_DIR, MANIFEST
+from archivegen.render import urls
+from archivegen.problems import IndexingFailed
+from archivegen.render.search_page import BUNDLE_DIR, MANIFEST
 
 MAX_SHARD_SIZE = 5000
 MIN_SHARD_SIZE = 1250

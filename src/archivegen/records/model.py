@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .dates import RecordDate
-from .rights import Rights
-from .settings import Settings
+from archivegen.records.dates import RecordDate
+from archivegen.records.rights import Rights
+from archivegen.records.settings import Settings
 
 if TYPE_CHECKING:
-    from .problems import Problem
+    from archivegen.problems import Problem
 
 #: Facets that become browse pages, in navigation order: (facet key, record attribute, label).
 FACETS: tuple[tuple[str, str, str], ...] = (
@@ -143,9 +143,9 @@ def record_sort_key(record: Record) -> tuple[str, str, str]:
 
 def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, list["Problem"]]:
     """Sort records, gather every facet's terms, give each a unique slug."""
-    from .problems import warning
-    from .slugs import assign_slugs
-    from .urls import RESERVED_SLUGS
+    from archivegen.problems import warning
+    from archivegen.records.slugs import assign_slugs
+    from archivegen.render.urls import RESERVED_SLUGS
 
     ordered = tuple(sorted(records, key=record_sort_key))
     problems = []
