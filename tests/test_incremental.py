@@ -335,7 +335,7 @@ def test_a_parallel_first_build_saves_the_record_cache_the_next_build_reads(
                for i in range(240)}
     root = make_archive(tmp_path / "a", records)
     build_archive(root, index=False, jobs=2)
-    cache = manifest.load_records(root)
+    cache = manifest.load_records(root, root / manifest.CACHE_DIR)
     assert sorted(cache.files) == sorted(f"documents/{name}" for name in records)
     assert all(p.record is not None and not p.problems for p in cache.files.values())
     read: list[str] = []

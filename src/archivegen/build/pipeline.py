@@ -162,18 +162,19 @@ def _parse_parts(parts: Sequence[tuple[int, list[str]]]) -> list[tuple[str, mf.P
     out = []
     for k, rels in parts:
         parsed = _parse_files(rels)
-        mf.save_records_part(_SHARED["root"], k, _SHARED["settings_key"], dict(parsed))
+        mf.save_records_part(_SHARED["folder"], k, _SHARED["settings_key"], dict(parsed))
         out += parsed
     return out
 
 
 def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
                  cache: mf.RecordCache | None = None, inputs: dict[str, mf.StatKey] | None = None,
-                 progress: Progress | None = None) -> tuple[Archive | None, list[Problem]]:
+                 progress: Progress | None = None, folder: Path | None = None) -> tuple[Archive | None, list[Problem]]:
     """Load, validate and model the archive in ``root``; every problem in every file.
 
     With a ``cache`` (updated in place), files whose stat key is unchanged are not read again;
-    the caller saves it when ``cache.dirty`` (parallel workers may have saved it already).
+    the caller saves it when ``cache.dirty`` (parallel workers may have saved it already, into
+    the cache ``folder``).
     """
     save = cache is not None
     settings, problems = load_settings(root)
@@ -201,12 +202,12 @@ def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
                 and not (hit.raw is not None and hit.raw.fields.get("files")))
 
     todo = [rel for rel in files if not fresh(rel)]
-    _SHARED.update(root=root, settings=settings, inputs=inputs, settings_key=skey)
+    _SHARED.update(root=root, settings=settings, inputs=inputs, settings_key=skey, folder=folder)
     if progress:
         progress.stage("read", len(todo))
     # Every part of a caller's cache is new (a first build, or archive.yaml changed): the workers
     # save the parts as they parse them.
-    by_parts = save and every_part and not cache.files and jobs > 1 and len(todo) >= PARALLEL_MIN
+    by_parts = save and folder is not None and every_part and not cache.files and jobs > 1 and len(todo) >= PARALLEL_MIN
     try:
         if by_parts:
             parts: dict[int, list[str]] = {}
@@ -226,7 +227,7 @@ def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
     if not every_part:
         cache.touched.update(todo, gone)
     if by_parts:
-        mf.finish_record_parts(root, cache)  # not dirty: on disk as it is
+        mf.finish_record_parts(folder, cache)  # not dirty: on disk as it is
     raws: list[RawRecord] = []
     records: list[Record] = []
     for rel in files:
@@ -329,26 +330,28 @@ def _record_keys(archive: Archive, inputs: dict[str, mf.StatKey],
 
 def build_archive(root: Path, out: Path | None = None, *, base_url: str | None = None,
                   strict: bool = False, index: bool = True, jobs: int | None = None,
-                  progress: Progress | None = None) -> BuildResult:
+                  progress: Progress | None = None, cache_dir: Path | None = None) -> BuildResult:
     """Build the site into ``out`` (default ``root/site``) atomically; raise BuildFailed on bad input.
 
     Only what is stale since the last build into ``out`` is redone; with no change, nothing is
-    written at all. ``jobs``: worker processes (default: every core).
+    written at all. ``jobs``: worker processes (default: every core). ``cache_dir``: the build
+    cache's folder (default: ``cache.locate``).
     """
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     root = root.resolve()
     out = (out or root / "site").resolve()
+    folder = mf.locate(root, out, cache_dir)
     progress = progress or Progress(enabled=False)
     progress.stage("scan")
     gkey = mf.global_key(root, base_url, index)
     inputs = mf.scan_inputs(root) if (root / "documents").is_dir() else {}
     if (root / "archive.yaml").is_file():
         inputs["archive.yaml"] = mf._file_key(root / "archive.yaml")
-    old = mf.load_manifest(root, out)
+    old = mf.load_manifest(folder, out)
     current_site = mf.site_id(out)
     incremental = (old.global_key == gkey and current_site != (0, 0) and old.site_id == current_site
-                   and not mf.commit_marker(root, out).exists())
+                   and not mf.commit_marker(folder, out).exists())
     if incremental and old.inputs == inputs:
         progress.close()
         if has_errors(old.problems, strict):
@@ -365,7 +368,7 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(root, out, base_url, strict, index, jobs, progress, started, gkey, inputs, old,
+        return _build(root, out, folder, base_url, strict, index, jobs, progress, started, gkey, inputs, old,
                       incremental, collecting)
     finally:
         gc.unfreeze()  # also when the build failed while the heap was frozen (serve rebuilds in-process)
@@ -392,11 +395,11 @@ class _Rendered:
     copies: dict[str, tuple[str, mf.StatKey]]
 
 
-def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: bool, jobs: int,
+def _build(root: Path, out: Path, folder: Path, base_url: str | None, strict: bool, index: bool, jobs: int,
            progress: Progress, started: float, gkey: str, inputs: dict[str, mf.StatKey], old: mf.Manifest,
            incremental: bool, collecting: bool) -> BuildResult:
     """The rest of ``build_archive`` once the no-op check found something to do."""
-    args = (root, out, base_url, strict, index, jobs, progress, gkey, inputs, old, incremental, collecting)
+    args = (root, out, folder, base_url, strict, index, jobs, progress, gkey, inputs, old, incremental, collecting)
     if incremental or not index:
         done = _render(*args)
     else:
@@ -405,7 +408,7 @@ def _build(root: Path, out: Path, base_url: str | None, strict: bool, index: boo
         # then needs ~1.6 GB per 5,000-page shard. The child's memory is gone when Pagefind runs.
         done = _in_child(_render, *args, lost=lambda pid: write.discard_staging(out, pid))
         progress.marks = done.marks
-    return _index_and_commit(root, out, index, progress, started, incremental, done)
+    return _index_and_commit(root, out, folder, index, progress, started, incremental, done)
 
 
 def _in_child(func: Callable[..., _Rendered], *args: Any, lost: Callable[[int], None] = lambda pid: None) -> _Rendered:
@@ -464,15 +467,16 @@ def _in_child(func: Callable[..., _Rendered], *args: Any, lost: Callable[[int], 
     return value  # type: ignore[no-any-return]
 
 
-def _render(root: Path, out: Path, base_url: str | None, strict: bool, index: bool, jobs: int,
+def _render(root: Path, out: Path, folder: Path, base_url: str | None, strict: bool, index: bool, jobs: int,
             progress: Progress, gkey: str, inputs: dict[str, mf.StatKey], old: mf.Manifest,
             incremental: bool, collecting: bool) -> _Rendered:
     """Load, model, plan and render: what changed, ready for indexing and committing."""
-    cache = mf.load_records(root)
-    archive, problems = load_archive(root, base_url, jobs=jobs, cache=cache, inputs=inputs, progress=progress)
+    cache = mf.load_records(root, folder)
+    archive, problems = load_archive(root, base_url, jobs=jobs, cache=cache, inputs=inputs, progress=progress,
+                                     folder=folder)
     if cache.dirty:  # saved even when the build fails: the next attempt reads only what changed
         cache.dirty = False
-        mf.save_records(root, cache)
+        mf.save_records(folder, cache)
     # The parsed files' front matter is no longer needed (the records are in the archive): at
     # 40,000 records it is ~0.2 GB that render workers would otherwise share and copy.
     del cache
@@ -565,19 +569,19 @@ def _render(root: Path, out: Path, base_url: str | None, strict: bool, index: bo
         # and its manifest is saved as it is: kept beside the final name until the swap, not
         # handed back to the parent (175,000 entries held while Pagefind runs: ~0.2 GB).
         new.site_id = mf.site_id(staging)
-        mf.save_manifest(root, out, new, pending=True)
+        mf.save_manifest(folder, out, new, pending=True)
         return _Rendered(None, page_count, written, copy_now, removed, changed_pages, staging, progress.marks,
                          new.records, new.problems, copies)
     return _Rendered(new, page_count, written, copy_now, removed, changed_pages, staging, progress.marks,
                      new.records, new.problems, copies)
 
 
-def _index_and_commit(root: Path, out: Path, index: bool, progress: Progress, started: float,
+def _index_and_commit(root: Path, out: Path, folder: Path, index: bool, progress: Progress, started: float,
                       incremental: bool, done: _Rendered) -> BuildResult:
     """Index the site as it will be, then swap it in (full build) or commit the changes."""
     new, written, copy_now, removed = done.new, done.written, done.copy_now, done.removed
     changed_pages, staging, copies = done.changed_pages, done.staging, done.copies
-    marker = mf.commit_marker(root, out)
+    marker = mf.commit_marker(folder, out)
     try:
         if incremental and not changed_pages and not copy_now and not removed:
             pass  # the outputs are what they were: leave site/ alone, make no staging folder
@@ -595,7 +599,7 @@ def _index_and_commit(root: Path, out: Path, index: bool, progress: Progress, st
             folders: list[str] = []
             if index:
                 progress.stage("index", 1)
-                shards = search_index.build_index(out, cache=mf.cache_dir(root) / "search",
+                shards = search_index.build_index(out, cache=folder / "search",
                                             changed=set(written) | set(copy_now) | set(removed),
                                             bundle=staging / search.BUNDLE_DIR, pending=staging, removed=removed,
                                             reuse=True)
@@ -617,7 +621,7 @@ def _index_and_commit(root: Path, out: Path, index: bool, progress: Progress, st
                 write.copy_file(root / copies[file][0], staging, file)
             if index:
                 progress.stage("index", 1)
-                search_index.build_index(staging, cache=mf.cache_dir(root) / "search")
+                search_index.build_index(staging, cache=folder / "search")
             progress.stage("swap")
             write.swap(staging, out)
     except BaseException:
@@ -627,10 +631,10 @@ def _index_and_commit(root: Path, out: Path, index: bool, progress: Progress, st
         raise
     progress.stage("save")
     if new is None:
-        mf.commit_pending_manifest(root, out)
+        mf.commit_pending_manifest(folder, out)
     else:
         new.site_id = mf.site_id(out)
-        mf.save_manifest(root, out, new)
+        mf.save_manifest(folder, out, new)
     marker.unlink(missing_ok=True)
     progress.close()
     return BuildResult(records=done.records, pages=done.page_count, written=len(written), removed=len(removed),

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from archivegen import __version__
+from archivegen.build.cache import CACHE_DIR, CACHE_ENV
 from archivegen.build.pipeline import build_archive, check_archive
 from archivegen.progress import Progress
 from archivegen.problems import ArchivegenError, BuildFailed, Problem, has_errors
@@ -40,6 +41,28 @@ def _positive(text: str) -> int:
     return value
 
 
+def add_archive(p: argparse.ArgumentParser) -> None:
+    """The archive folder, as an argument (``archivegen check my-archive``) or as ``--root``."""
+    p.add_argument("archive", nargs="?", type=Path, default=None, metavar="ARCHIVE",
+                   help="the archive folder (default: the current folder); the same as --root")
+    p.add_argument("--root", type=Path, default=None, help="the archive folder (default: .)")
+
+
+def add_cache_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                   help=f"the build cache's folder (default: ARCHIVE/{CACHE_DIR} when the site is built "
+                   f"inside the archive, else one folder per archive in ${CACHE_ENV} or the user's "
+                   "cache folder)")
+
+
+def _archive_root(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path:
+    """ARCHIVE and --root name one folder; both given, they must agree."""
+    given, root = args.archive, args.root
+    if given is not None and root is not None and given.resolve() != root.resolve():
+        parser.error(f"the archive folder is given twice, as {str(given)!r} and --root {str(root)!r}; give one")
+    return given or root or Path(".")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archivegen", description="Build a static digital-archive site from record files.",
@@ -48,13 +71,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--root", type=Path, default=Path("."), help="archive folder (default: .)")
+        add_archive(p)
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     b = sub.add_parser("build", help="validate and build the site into site/",
                        description="Validate every record and build the site. The previous site/ is "
                        "replaced only when the whole build succeeded.",
-                       epilog="example:\n  archivegen build --root my-archive --out public",
+                       epilog="examples:\n  archivegen build my-archive\n  archivegen build my-archive --out public "
+                       "--cache-dir /tmp/archivegen-cache",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     common(b)
     b.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
@@ -62,9 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-index", action="store_true", help="skip the search index")
     b.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                    help="worker processes for reading and rendering (default: every core)")
+    add_cache_dir(b)
     c = sub.add_parser("check", help="validate without writing anything",
                        description="Report every problem in every record file; write nothing.",
-                       epilog="example:\n  archivegen check --strict",
+                       epilog="examples:\n  archivegen check --strict\n  archivegen check my-archive",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     common(c)
     _add_workflow_commands(sub)
@@ -74,10 +99,10 @@ def _parser() -> argparse.ArgumentParser:
 def _add_workflow_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """serve, new and import: the archivist's day-to-day commands (docs/workflow.md)."""
     raw = argparse.RawDescriptionHelpFormatter
-    root_help = "archive folder (default: .)"
     s = sub.add_parser("serve", help="preview the site locally; rebuild and reload on every save",
                        formatter_class=raw, description=SERVE_HELP, epilog=SERVE_EXAMPLES)
-    s.add_argument("--root", type=Path, default=Path("."), help=root_help)
+    add_archive(s)
+    add_cache_dir(s)
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 = any free)")
     s.add_argument("--base-url", default=None, help="override archive.yaml's base_url (its path is served)")
     s.add_argument("--no-index", action="store_true", help="skip the search index (faster rebuilds; search does not work)")
@@ -91,13 +116,13 @@ def _add_workflow_commands(sub: "argparse._SubParsersAction[argparse.ArgumentPar
     n.add_argument("--collection", action="append", default=[], metavar="NAME",
                    help="a collection it belongs to (repeat for several)")
     n.add_argument("--id", default=None, help="the record id (file name) instead of one made from the title")
-    n.add_argument("--root", type=Path, default=Path("."), help=root_help)
+    add_archive(n)
     n.set_defaults(run=_run_new)
 
     i = sub.add_parser("import", help="create record files from a spreadsheet (CSV) export",
                        formatter_class=raw, description=IMPORT_HELP, epilog=IMPORT_EXAMPLES)
     i.add_argument("csv", type=Path, help="the spreadsheet, saved as CSV (UTF-8)")
-    i.add_argument("--root", type=Path, default=Path("."), help=root_help)
+    add_archive(i)
     i.add_argument("--strict", action="store_true", help="warnings also stop the import")
     i.set_defaults(run=_run_import)
 
@@ -148,7 +173,7 @@ examples:
 def _run_serve(args: argparse.Namespace) -> int:
     from archivegen.commands.serve import serve
 
-    return serve(args.root, args.port, base_url=args.base_url, index=not args.no_index)
+    return serve(args.root, args.port, base_url=args.base_url, index=not args.no_index, cache_dir=args.cache_dir)
 
 
 def _run_new(args: argparse.Namespace) -> int:
@@ -194,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
+        if hasattr(args, "archive"):
+            args.root = _archive_root(parser, args)
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
@@ -209,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             with Progress() as progress:
                 result = build_archive(args.root, args.out, base_url=args.base_url, strict=args.strict,
-                                       index=not args.no_index, jobs=args.jobs, progress=progress)
+                                       index=not args.no_index, jobs=args.jobs, progress=progress,
+                                       cache_dir=args.cache_dir)
             _print_problems(result.problems)
             print(result.summary())
             if argv is None:
