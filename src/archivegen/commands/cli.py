@@ -1,4 +1,4 @@
-"""Command line: archivegen build | check | serve | new | import  ->  exit 0 ok, 1 invalid input, 2 usage error."""
+"""Command line: archivegen init | build | check | serve | new | import  ->  exit 0 ok, 1 invalid input, 2 usage error."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from archivegen.progress import Progress
 from archivegen.problems import ArchivegenError, BuildFailed, Problem, has_errors
 
 EPILOG = """examples:
+  archivegen init my-archive       start a new archive in my-archive/
   archivegen build                 build ./site from ./documents and ./archive.yaml
   archivegen check --strict        validate only; warnings fail too
   archivegen build --base-url /    build for serving at the root of a host
@@ -99,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
 def _add_workflow_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """serve, new and import: the archivist's day-to-day commands (docs/workflow.md)."""
     raw = argparse.RawDescriptionHelpFormatter
+    t = sub.add_parser("init", help="start a new archive: settings, an example record, the publishing workflow",
+                       formatter_class=raw, description=INIT_HELP, epilog=INIT_EXAMPLES)
+    add_archive(t)
+    t.add_argument("--title", default=None, help='the archive\'s name (default: "My Archive"; '
+                   "archive.yaml can change it later)")
+    t.set_defaults(run=_run_init)
     s = sub.add_parser("serve", help="preview the site locally; rebuild and reload on every save",
                        formatter_class=raw, description=SERVE_HELP, epilog=SERVE_EXAMPLES)
     add_archive(s)
@@ -127,6 +134,16 @@ def _add_workflow_commands(sub: "argparse._SubParsersAction[argparse.ArgumentPar
     i.set_defaults(run=_run_import)
 
 
+INIT_HELP = """\
+Create an archive in ARCHIVE (default: the current folder; created if missing): a commented
+archive.yaml, documents/ with one example record, templates/ with a README on changing the
+theme, .github/workflows/publish.yml (check pull requests, publish main on GitHub Pages),
+.gitignore and a README for the archive's archivists. Existing files are never replaced:
+they are listed as kept."""
+INIT_EXAMPLES = """\
+examples:
+  archivegen init my-archive --title "Cold War Letters"
+  cd my-archive && archivegen serve"""
 SERVE_HELP = """\
 Build the site into ROOT/site and serve it on 127.0.0.1 under the base_url's path, as it will
 be published. documents/, templates/ and archive.yaml are watched: every save rebuilds the
@@ -168,6 +185,19 @@ example records.csv:
 examples:
   archivegen import records.csv
   archivegen import ~/Downloads/batch-3.csv --root my-archive"""
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from archivegen.commands.init import DEFAULT_TITLE, init_archive
+
+    written, kept = init_archive(args.root, args.title or DEFAULT_TITLE)
+    for path in written:
+        print(f"created {path}")
+    for path in kept:
+        print(f"kept    {path} (exists)")
+    where = "" if args.root.resolve() == Path.cwd().resolve() else f"cd {args.root} && "
+    print(f"next: {where}archivegen serve   (then edit archive.yaml and add records: archivegen new)")
+    return 0
 
 
 def _run_serve(args: argparse.Namespace) -> int:
