@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 from browser_support import new_page
-
 from conftest import REPO
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -42,7 +41,7 @@ def _env() -> dict[str, str]:
 
 def _run(*args: str | Path, cwd: Path, timeout: int = 900) -> str:
     proc = subprocess.run([str(a) for a in args], cwd=cwd, env=_env(), capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, check=False)
     assert proc.returncode == 0, f"{' '.join(map(str, args))} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
 

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import jinja2
 
 from archivegen.build import cache as mf
+from archivegen.render.overrides import check_overrides
 from archivegen.render import search_page as search
 from archivegen.index import pagefind as search_index
 from archivegen.render import urls
@@ -238,6 +239,7 @@ def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
         if parsed.record is not None:
             records.append(parsed.record)
     problems += cross_check(raws, records)
+    problems += check_overrides(root)
     archive, found = build_model(settings, records)
     problems += found
     return archive, sort_problems(problems)

@@ -22,6 +22,7 @@ EPILOG = """examples:
   archivegen new "Andropov Report, 1 November 1956" --date 1956-11-01
                                    start a new record file in documents/
   archivegen import records.csv    create record files from a spreadsheet export
+  archivegen template record.html  copy a default template into templates/ to change it
 
 The archivist's workflow (preview, new records, publishing on merge): docs/workflow.md
 """
@@ -106,6 +107,18 @@ def _add_workflow_commands(sub: "argparse._SubParsersAction[argparse.ArgumentPar
     t.add_argument("--title", default=None, help='the archive\'s name (default: "My Archive"; '
                    "archive.yaml can change it later)")
     t.set_defaults(run=_run_init)
+
+    m = sub.add_parser("template", help="copy a default template into templates/ to change it",
+                       formatter_class=raw, description=TEMPLATE_HELP, epilog=TEMPLATE_EXAMPLES)
+    m.add_argument("name", nargs="?", default=None, metavar="NAME",
+                   help="a default template, e.g. record.html or partials/record_item.html")
+    add_archive(m)
+    what = m.add_mutually_exclusive_group()
+    what.add_argument("--list", action="store_true", help="list the default templates and the archive's copies")
+    what.add_argument("--diff", action="store_true", help="show how templates/NAME differs from the current default")
+    what.add_argument("--accept", action="store_true",
+                      help="mark templates/NAME as up to date with the current default (after comparing)")
+    m.set_defaults(run=_run_template)
     s = sub.add_parser("serve", help="preview the site locally; rebuild and reload on every save",
                        formatter_class=raw, description=SERVE_HELP, epilog=SERVE_EXAMPLES)
     add_archive(s)
@@ -144,6 +157,18 @@ INIT_EXAMPLES = """\
 examples:
   archivegen init my-archive --title "Cold War Letters"
   cd my-archive && archivegen serve"""
+TEMPLATE_HELP = """\
+Copy one of archivegen's default templates into the archive's templates/ folder, where it
+replaces the default; edit the copy. Its first line records which version of the default it
+was copied from: when an upgrade of archivegen changes that default, 'archivegen check' and
+'archivegen build' warn (templates/NAME:1: warning: template: ...), so a copy does not silently
+miss the change. Compare with --diff, carry over what you want, then --accept."""
+TEMPLATE_EXAMPLES = """\
+examples:
+  archivegen template --list
+  archivegen template record.html            -> templates/record.html
+  archivegen template record.html --diff     what differs from the current default
+  archivegen template record.html --accept   the copy is up to date with the default"""
 SERVE_HELP = """\
 Build the site into ROOT/site and serve it on 127.0.0.1 under the base_url's path, as it will
 be published. documents/, templates/ and archive.yaml are watched: every save rebuilds the
@@ -200,6 +225,27 @@ def _run_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_template(args: argparse.Namespace) -> int:
+    from archivegen.commands import templates
+
+    if args.list:
+        for line in templates.listing(args.root):
+            print(line)
+        return 0
+    if args.name is None:
+        print("archivegen: error: name a default template (archivegen template --list shows them)", file=sys.stderr)
+        return 2
+    if args.diff:
+        print(templates.diff_template(args.root, args.name) or f"templates/{args.name} is the default as it is\n",
+              end="")
+        return 0
+    if args.accept:
+        print(f"{templates.accept_template(args.root, args.name)}: marked up to date with the default")
+        return 0
+    print(f"{templates.copy_template(args.root, args.name)}  (edit it; 'archivegen template --list' shows your copies)")
+    return 0
+
+
 def _run_serve(args: argparse.Namespace) -> int:
     from archivegen.commands.serve import serve
 
@@ -249,6 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
+        if getattr(args, "list", False) and args.name is not None:
+            # `template --list DIR`: the only positional is the archive folder.
+            args.archive, args.name = args.name if args.archive is None else args.archive, None
+            args.archive = Path(args.archive)
         if hasattr(args, "archive"):
             args.root = _archive_root(parser, args)
     except SystemExit as exc:
