@@ -14,9 +14,10 @@ sys.path.insert(0, str(SRC))
 
 from archivegen.build.pipeline import build_archive  # noqa: E402
 from archivegen.records.load import find_documents, read_record  # noqa: E402
-from archivegen.records.validate import KNOWN_FIELDS, LIST_FIELDS  # noqa: E402
+from archivegen.records.fields import FIELDS  # noqa: E402
 
-COLUMNS = ["id", *KNOWN_FIELDS, "body"]
+COLUMNS = ["id", *(f.name for f in FIELDS if f.imported), "body"]
+LIST_FIELDS = {f.name for f in FIELDS if f.kind.multi}
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str], bom: bool = True) -> Path:

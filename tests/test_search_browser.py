@@ -134,7 +134,7 @@ def all_ids(page: Any) -> list[str]:
 
 FILTER_VALUES: dict[str, Callable[[Record], tuple[str, ...]]] = {
     "collection": lambda r: r.collections,
-    "type": lambda r: r.type_terms,
+    "type": lambda r: r.terms("type"),
     "language": lambda r: tuple(lang.name for lang in r.languages),
     "person": lambda r: r.people,
     "place": lambda r: r.places,

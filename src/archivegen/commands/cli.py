@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from archivegen import __version__
 from archivegen.build.pipeline import build_archive, check_archive
 from archivegen.progress import Progress
+from archivegen.records.fields import FIELDS
 from archivegen.problems import ArchivegenError, BuildFailed, Problem, has_errors
 
 EPILOG = """examples:
@@ -124,11 +126,11 @@ examples:
   archivegen new "Andropov Report, 1 November 1956" --date 1956-11-01 \\
       --collection "Hungarian Revolution, 1956"
   archivegen new "Letter to Tito" --date 1956-11~       (~: approximate)"""
-IMPORT_HELP = """\
+IMPORT_HELP = f"""\
 Create documents/<id>.md for every row of a spreadsheet saved as CSV (Excel's "CSV UTF-8"
-works). The header row names the record fields: title, date, type, summary, languages,
-creators, people, places, subjects, collections, classification, archive, source, rights,
-uploaded, related, files. Cells of list fields are split on ';', or on line breaks when the
+works). The header row names the record fields:
+{textwrap.fill(", ".join(f.name for f in FIELDS if f.imported), 96)}.
+Cells of list fields are split on ';', or on line breaks when the
 cell has any. An 'id' column is optional (the id is made from the title otherwise); a 'body'
 or 'transcription' column holds the text.
 

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from archivegen.records.fields import FACET_KEYS
 from archivegen.records.load import decode, parse_mapping
 from archivegen.problems import Problem, error, warning
 from archivegen.records.rights import Rights
 
-KNOWN_KEYS = {"title", "description", "base_url", "publisher", "language", "rights", "collections",
-              "people", "places", "subjects", "types", "page_size", "recent"}
+#: archive.yaml's keys: the archive's own, and one per browse facet (descriptions of its terms).
+KNOWN_KEYS = {"title", "description", "base_url", "publisher", "language", "rights", "page_size", "recent",
+              *FACET_KEYS}
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def parse_settings(text: str, path: str = "archive.yaml") -> tuple[Settings | No
         rights[str(key)] = Rights(str(key), value["label"].strip(), str(value.get("uri") or "").strip(),
                                   str(value.get("text") or "").strip())
     descriptions: dict[str, dict[str, str]] = {}
-    for facet in ("collections", "people", "places", "subjects", "types"):
+    for facet in FACET_KEYS:
         raw = fields.get(facet) or {}
         if not isinstance(raw, dict):
             problems.append(error(path, line(facet), facet, "expected a mapping of names to {description}"))
