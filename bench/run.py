@@ -167,8 +167,21 @@ def archivegen(root: Path, jobs: int | None, index: bool) -> list[str]:
     return cmd + ([] if index else ["--no-index"])
 
 
-def ours_env() -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(REPO / "src"))
+def ours_env(src: Path = REPO / "src") -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(src))
+
+
+def baseline_src(work: Path, rev: str) -> Path:
+    """The package as it was at git revision ``rev`` (``git archive``), to compare against."""
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", rev], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    folder = work / f"baseline-{commit}"
+    if not (folder / "src" / "archivegen").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "src"], check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
 
 
 def set_aside(*paths: Path) -> None:
@@ -240,7 +253,7 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
     records = sum(1 for _ in (root / "documents").rglob("*.md"))
     env = ours_env()
     cmd = archivegen(root, args.jobs, not args.no_index)
-    peers = not args.no_peers and records <= args.peers_max
+    peers = not args.no_peers and records <= args.peers_max and not args.baseline
     if peers:
         peer = work / f"peers-{name}"
         if not (peer / "hugo" / "content").is_dir():
@@ -259,13 +272,27 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
         return Run(h.seconds + p.seconds, max(h.peak_rss, p.peak_rss), max(h.peak_pss, p.peak_pss), "")
 
     ours, theirs = [], []
+    if args.baseline:  # the same build by the package at another revision, instead of Hugo
+        base_env = ours_env(baseline_src(work, args.baseline))
+        peers = True
+
+        def clean_peer() -> None:
+            clean(root)
+
+        def run_peer() -> Run:
+            clean(root)  # both sides build the same archive: each run starts from nothing
+            return measure(cmd, base_env)
+
     def run_ours() -> None:
+        if args.baseline:
+            clean(root)
         ours.append(measure(cmd, env))
         print(f"  {name} full: {summary(ours[-1].stdout)}", file=sys.stderr)
 
     def run_theirs() -> None:
         theirs.append(run_peer())
-        print(f"  {name} hugo+pagefind: {theirs[-1].seconds:.1f} s", file=sys.stderr)
+        label = f"archivegen at {args.baseline}" if args.baseline else "hugo+pagefind"
+        print(f"  {name} {label}: {theirs[-1].seconds:.1f} s", file=sys.stderr)
 
     for n in range(args.repeat):  # alternate, so drift in the machine's load hits both
         # Both sides' last outputs are set aside first (not deleted: see set_aside), and the side
@@ -326,6 +353,8 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true", help="skip Hugo + Pagefind")
     parser.add_argument("--peers-max", type=int, default=10_000, help="run peers only up to this many records")
     parser.add_argument("--no-index", action="store_true", help="build without the search index")
+    parser.add_argument("--baseline", metavar="REV", default=None,
+                        help="compare full builds with this git revision's package (alternating) instead of Hugo")
     args = parser.parse_args()
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -340,8 +369,9 @@ def main() -> None:
             bench_corpus(name if name == "FRUS" else f"{name}-{root.name[4:]}", root, args, rows, work)
     finally:
         empty_trash()
+    peer = f"archivegen at {args.baseline}" if args.baseline else "Hugo+Pagefind"
     head = ["corpus", "records", "build", "archivegen s", "peak MB (PSS)", "peak MB (RSS sum)", "ms/record",
-            "Hugo+Pagefind s", "peer peak MB (PSS)", "ratio", "note"]
+            f"{peer} s", "peer peak MB (PSS)", "ratio", "note"]
     print(f"\n{os.cpu_count()} cores; `python {' '.join(sys.argv)}`\n")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
