@@ -24,6 +24,7 @@ import sys
 import tarfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -249,39 +250,47 @@ def written(out: str) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[list[str]], work: Path) -> None:
-    records = sum(1 for _ in (root / "documents").rglob("*.md"))
-    env = ours_env()
-    cmd = archivegen(root, args.jobs, not args.no_index)
-    peers = not args.no_peers and records <= args.peers_max and not args.baseline
-    if peers:
-        peer = work / f"peers-{name}"
-        if not (peer / "hugo" / "content").is_dir():
-            subprocess.run([sys.executable, str(BENCH / "make_peers.py"), str(root), str(peer)], check=True,
-                           stderr=subprocess.DEVNULL)
-        hugo = hugo_binary()
+@dataclass
+class Peer:
+    """What our full builds are compared with: Hugo + Pagefind, or our package at another revision."""
 
-    def clean_peer() -> None:
-        set_aside(peer / "hugo" / "public", peer / "hugo" / "resources")
+    clean: Callable[[], None]
+    run: Callable[[], Run]
 
-    def run_peer() -> Run:
+
+def make_peer(name: str, root: Path, args: argparse.Namespace, work: Path, cmd: list[str]) -> Peer:
+    if args.baseline:  # the same build by the package at another revision
+        base_env = ours_env(baseline_src(work, args.baseline))
+
+        def run_base() -> Run:
+            clean(root)  # both sides build the same archive: each run starts from nothing
+            return measure(cmd, base_env)
+
+        return Peer(lambda: clean(root), run_base)
+    peer = work / f"peers-{name}"
+    if not (peer / "hugo" / "content").is_dir():
+        subprocess.run([sys.executable, str(BENCH / "make_peers.py"), str(root), str(peer)], check=True,
+                       stderr=subprocess.DEVNULL)
+    hugo = hugo_binary()
+
+    def run_hugo() -> Run:
         h = measure([hugo, "-s", str(peer / "hugo"), "--quiet"])
         # Pagefind follows Hugo at once, as our index follows our render: one pipeline.
         p = measure([sys.executable, "-m", "pagefind", "--site", str(peer / "hugo" / "public"), "--silent"],
                     settled=False)
         return Run(h.seconds + p.seconds, max(h.peak_rss, p.peak_rss), max(h.peak_pss, p.peak_pss), "")
 
-    ours, theirs = [], []
-    if args.baseline:  # the same build by the package at another revision, instead of Hugo
-        base_env = ours_env(baseline_src(work, args.baseline))
-        peers = True
+    return Peer(lambda: set_aside(peer / "hugo" / "public", peer / "hugo" / "resources"), run_hugo)
 
-        def clean_peer() -> None:
-            clean(root)
 
-        def run_peer() -> Run:
-            clean(root)  # both sides build the same archive: each run starts from nothing
-            return measure(cmd, base_env)
+def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[list[str]], work: Path) -> None:
+    records = sum(1 for _ in (root / "documents").rglob("*.md"))
+    env = ours_env()
+    cmd = archivegen(root, args.jobs, not args.no_index)
+    peer = make_peer(name, root, args, work, cmd) if args.baseline or (
+        not args.no_peers and records <= args.peers_max) else None
+    ours: list[Run] = []
+    theirs: list[Run] = []
 
     def run_ours() -> None:
         if args.baseline:
@@ -290,7 +299,8 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
         print(f"  {name} full: {summary(ours[-1].stdout)}", file=sys.stderr)
 
     def run_theirs() -> None:
-        theirs.append(run_peer())
+        assert peer is not None
+        theirs.append(peer.run())
         label = f"archivegen at {args.baseline}" if args.baseline else "hugo+pagefind"
         print(f"  {name} {label}: {theirs[-1].seconds:.1f} s", file=sys.stderr)
 
@@ -300,9 +310,9 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
         # against 47 s, the peer's no longer (measured; likely this machine's DAMON, which pages
         # out memory idle for 6 s; see docs/performance.md).
         clean(root)
-        if peers:
-            clean_peer()
-        for run in ([run_ours, run_theirs] if n % 2 == 0 else [run_theirs, run_ours]) if peers else [run_ours]:
+        if peer:
+            peer.clean()
+        for run in ([run_ours, run_theirs] if n % 2 == 0 else [run_theirs, run_ours]) if peer else [run_ours]:
             run()
 
     def cell(runs: list[Run]) -> tuple[float, int, int]:
