@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, make_archive, record_text, run_cli
 
 INVALID = REPO / "tests" / "archives" / "invalid" / "invalid-dates"

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import yaml
+
 from conftest import REPO, run_cli
 from test_publish_workflow import _tool
 

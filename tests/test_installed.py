@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from browser_support import new_page
 from conftest import REPO
 

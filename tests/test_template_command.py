@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import make_archive, record_text, run_cli
 
 from archivegen.commands import templates
 from archivegen.render import overrides
+from conftest import make_archive, record_text, run_cli
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_an_upgrade_that_changes_a_copied_default_is_warned_about_until_accepted
     assert "archivegen template partials/record_item.html --diff" in problem.message
     assert "+++ templates/partials/record_item.html" in templates.diff_template(archive, "partials/record_item.html")
     assert "-<p>new in this version</p>" in templates.diff_template(archive, "partials/record_item.html")
-    assert "changed since" in dict(zip(overrides.default_names(), templates.listing(archive)))[
+    assert "changed since" in dict(zip(overrides.default_names(), templates.listing(archive), strict=True))[
         "partials/record_item.html"]
     templates.accept_template(archive, "partials/record_item.html")
     assert overrides.check_overrides(archive) == []
@@ -92,7 +92,7 @@ def test_an_override_that_extends_the_default_is_not_tracked(archive: Path) -> N
     (archive / "templates").mkdir()
     (archive / "templates" / "record.html").write_text('{% extends "default/record.html" %}\n')
     assert overrides.check_overrides(archive) == []
-    assert "not checked" in dict(zip(overrides.default_names(), templates.listing(archive)))["record.html"]
+    assert "not checked" in dict(zip(overrides.default_names(), templates.listing(archive), strict=True))["record.html"]
 
 
 def test_a_copy_is_never_replaced_and_unknown_names_are_explained(archive: Path) -> None:

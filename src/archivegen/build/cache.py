@@ -3,7 +3,8 @@
 Kept in the cache folder (``locate``: ``ROOT/.archivegen-cache/`` by default; never published):
 
 - ``records/NN.pickle``: every record file parsed and validated, keyed by (size, mtime_ns), so an
-  unchanged file is not read again (in parts by path, so that an edit rewrites one part). Valid only for the same archive.yaml and archivegen code.
+  unchanged file is not read again (in parts by path, so that an edit rewrites one part). Valid only
+  for the same archive.yaml and archivegen code.
 - ``manifest-<out>.pickle``: per output folder, the inputs' stat keys, a key for everything that
   affects every page (archivegen's code, templates, static assets, archive.yaml, base_url), and
   for every output: its template, the records it shows, and the SHA-256 of its bytes.
@@ -35,10 +36,10 @@ from typing import Any
 import platformdirs
 
 from archivegen import __version__
-from archivegen.records.load import RawRecord
-from archivegen.records.fields import FACET_KEYS
-from archivegen.records.model import Archive, Record
 from archivegen.problems import Problem
+from archivegen.records.fields import FACET_KEYS
+from archivegen.records.load import RawRecord
+from archivegen.records.model import Archive, Record
 from archivegen.render.views import Page, templates_digest
 
 CACHE_DIR = ".archivegen-cache"

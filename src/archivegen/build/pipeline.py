@@ -227,7 +227,7 @@ def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
     cache.dirty = cache.dirty or bool(todo or gone)
     if not every_part:
         cache.touched.update(todo, gone)
-    if by_parts:
+    if by_parts and folder is not None:
         mf.finish_record_parts(folder, cache)  # not dirty: on disk as it is
     raws: list[RawRecord] = []
     records: list[Record] = []

@@ -1,4 +1,7 @@
-"""Command line: archivegen init | build | check | serve | new | import  ->  exit 0 ok, 1 invalid input, 2 usage error."""
+"""Command line: archivegen init | build | check | serve | new | import | template.
+
+Exit 0 ok, 1 invalid input, 2 usage error.
+"""
 
 from __future__ import annotations
 
@@ -216,7 +219,7 @@ examples:
 
 
 def _run_init(args: argparse.Namespace) -> int:
-    from archivegen.commands.init import DEFAULT_TITLE, init_archive
+    from archivegen.commands.init import DEFAULT_TITLE, init_archive  # noqa: PLC0415 - only `init` needs it
 
     written, kept = init_archive(args.root, args.title or DEFAULT_TITLE)
     for path in written:
@@ -229,7 +232,7 @@ def _run_init(args: argparse.Namespace) -> int:
 
 
 def _run_template(args: argparse.Namespace) -> int:
-    from archivegen.commands import templates
+    from archivegen.commands import templates  # noqa: PLC0415 - only `template` needs it
 
     if args.list:
         for line in templates.listing(args.root):
