@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from archivegen.records.fields import FACET_KEYS, FACETS
 from archivegen.records.model import Archive, Record, Term
 from archivegen.records.settings import Settings
-from archivegen.render import urls
+from archivegen.render import i18n, urls
 from archivegen.render.views import Page, View, link, record_summary
 
 T = TypeVar("T")
@@ -106,7 +106,11 @@ def pagination(url_for: Callable[[int], str], settings: Settings, current: int, 
 
 
 def _records_word(n: int) -> str:
-    return f"{n} record" if n == 1 else f"{n} records"
+    return i18n.ngettext("%(num)d record", "%(num)d records", n)
+
+
+def _paged(title: str, page: int, pages: int) -> str:
+    return i18n.gettext("%(title)s (page %(page)d of %(pages)d)") % {"title": title, "page": page, "pages": pages}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,7 +124,7 @@ def _term_item(s: Settings, term: Term) -> View:
 
 def facet_index_view(archive: Archive, facet: str, by_count: bool) -> View:
     s = archive.settings
-    label = _LABELS[facet]
+    label = i18n.gettext(_LABELS[facet])
     terms = list(archive.terms.get(facet, {}).values())
     groups: list[dict[str, Any]] = []
     if by_count:
@@ -136,17 +140,21 @@ def facet_index_view(archive: Archive, facet: str, by_count: bool) -> View:
     jump = ([{"letter": g["letter"], "url": "#" + g["id"]} for g in groups]
             if not by_count and len(terms) > JUMP_BAR_MIN else [])
     return {
-        "page_title": f"{label} by number of records" if by_count else label,
-        "description": f"{len(terms)} {label.lower()} in {s.title}.",
+        "page_title": i18n.gettext("%(facet)s by number of records") % {"facet": label} if by_count else label,
+        "description": i18n.gettext("%(count)d %(facet)s in %(archive)s.") % {
+            "count": len(terms), "facet": i18n.inline(_LABELS[facet]), "archive": s.title},
         "lang": s.language,
-        "breadcrumbs": [link(s, "Home", "")] + ([link(s, label, urls.facet_index(facet))] if by_count else []),
+        "breadcrumbs": [link(s, i18n.gettext("Home"), "")]
+        + ([link(s, label, urls.facet_index(facet))] if by_count else []),
         "heading": label,
+        "heading_inline": i18n.inline(_LABELS[facet]),
         "facet": facet,
         "total_terms": len(terms),
         "by_count": by_count,
         "orders": [
-            {"text": "A–Z", "url": urls.url(s, urls.facet_index(facet)), "current": not by_count},
-            {"text": "Most records first", "url": urls.url(s, urls.facet_index_by_count(facet)), "current": by_count},
+            {"text": i18n.gettext("A–Z"), "url": urls.url(s, urls.facet_index(facet)), "current": not by_count},
+            {"text": i18n.gettext("Most records first"), "url": urls.url(s, urls.facet_index_by_count(facet)),
+             "current": by_count},
         ],
         "jump": jump,
         "groups": groups,
@@ -155,14 +163,15 @@ def facet_index_view(archive: Archive, facet: str, by_count: bool) -> View:
 
 def term_view(archive: Archive, term: Term, page: int, ids: Sequence[str], pages: int, first: int) -> View:
     s = archive.settings
-    label = _LABELS[term.facet]
-    title = term.name if page == 1 else f"{term.name} (page {page} of {pages})"
-    crumbs = [link(s, "Home", ""), link(s, label, urls.facet_index(term.facet))]
+    label = i18n.gettext(_LABELS[term.facet])
+    title = term.name if page == 1 else _paged(term.name, page, pages)
+    crumbs = [link(s, i18n.gettext("Home"), ""), link(s, label, urls.facet_index(term.facet))]
     if page > 1:
         crumbs.append(link(s, term.name, urls.term(term.facet, term.slug)))
     return {
         "page_title": title,
-        "description": term.description or f"{_records_word(term.count)} on {term.name} in {s.title}.",
+        "description": term.description or i18n.gettext("%(records)s on %(term)s in %(archive)s.") % {
+            "records": _records_word(term.count), "term": term.name, "archive": s.title},
         "lang": s.language,
         "breadcrumbs": crumbs,
         "facet_label": label,
@@ -172,7 +181,7 @@ def term_view(archive: Archive, term: Term, page: int, ids: Sequence[str], pages
         "shown": {"first": first, "last": first + len(ids) - 1, "total": term.count},
         "records": [record_summary(archive, archive.by_id[i]) for i in ids],
         "pagination": pagination(lambda n: urls.term(term.facet, term.slug, n), s, page, pages,
-                                 f"Pages of records on {term.name}"),
+                                 i18n.gettext("Pages of records on %(term)s") % {"term": term.name}),
     }
 
 
@@ -186,8 +195,10 @@ def _year_note(record: Record) -> str:
     if d.lower.year == d.upper.year:
         return ""
     if d.is_interval:
-        return f"Spans {d.lower.year}–{d.upper.year}; listed under its first year, {d.year}."
-    return f"Dated only as {d.display}; listed under {d.year}, the first year it can mean."
+        return i18n.gettext("Spans %(first)s–%(last)s; listed under its first year, %(year)s.") % {
+            "first": d.lower.year, "last": d.upper.year, "year": d.year}
+    return i18n.gettext("Dated only as %(date)s; listed under %(year)s, the first year it can mean.") % {
+        "date": i18n.format_date(d), "year": d.year}
 
 
 def _listed(archive: Archive, record: Record) -> View:
@@ -216,14 +227,15 @@ def years_index_view(archive: Archive, years: dict[int, list[Record]]) -> View:
                          "bar": round(100 * n / most, 1)})
         filed = [r for y in range(decade, decade + 10) for r in years.get(y, [])]
         loose = sum(1 for r in filed if not r.date.is_interval and r.date.upper.year > r.date.lower.year)
-        decades.append({"decade": decade, "label": f"{decade}s", "id": f"decade-{decade}", "count": len(filed),
+        decades.append({"decade": decade, "label": i18n.gettext("%(decade)ss") % {"decade": decade},
+                        "id": f"decade-{decade}", "count": len(filed),
                         "count_text": _records_word(len(filed)), "years": rows, "decade_only": loose,
                         "decade_only_url": urls.url(s, urls.year(decade)) if loose else ""})
     return {
-        "page_title": "Years",
-        "description": f"Records of {s.title} by decade and year.",
+        "page_title": i18n.gettext("Years"),
+        "description": i18n.gettext("Records of %(archive)s by decade and year.") % {"archive": s.title},
         "lang": s.language,
-        "breadcrumbs": [link(s, "Home", "")],
+        "breadcrumbs": [link(s, i18n.gettext("Home"), "")],
         "total": len(archive.records),
         "decades": decades,
     }
@@ -232,17 +244,18 @@ def years_index_view(archive: Archive, years: dict[int, list[Record]]) -> View:
 def year_view(archive: Archive, year: int, page: int, records: Sequence[Record], pages: int, first: int,
               total: int, also: list[Record]) -> View:
     s = archive.settings
-    title = str(year) if page == 1 else f"{year} (page {page} of {pages})"
-    crumbs = [link(s, "Home", ""), link(s, "Years", urls.years_index())]
+    title = str(year) if page == 1 else _paged(str(year), page, pages)
+    crumbs = [link(s, i18n.gettext("Home"), ""), link(s, i18n.gettext("Years"), urls.years_index())]
     if page > 1:
         crumbs.append(link(s, str(year), urls.year(year)))
     return {
         "page_title": title,
-        "description": f"{_records_word(total)} filed under {year} in {s.title}.",
+        "description": i18n.gettext("%(records)s filed under %(year)s in %(archive)s.") % {
+            "records": _records_word(total), "year": year, "archive": s.title},
         "lang": s.language,
         "breadcrumbs": crumbs,
         "year": year,
-        "decade": {"label": f"{year // 10 * 10}s",
+        "decade": {"label": i18n.gettext("%(decade)ss") % {"decade": year // 10 * 10},
                    "url": urls.url(s, urls.years_index()) + f"#decade-{year // 10 * 10}"},
         "page": page,
         "shown": {"first": first, "last": first + len(records) - 1, "total": total},
@@ -250,7 +263,8 @@ def year_view(archive: Archive, year: int, page: int, records: Sequence[Record],
         # Only on the first page, capped, so a long-span record cannot blow up every year it covers.
         "also": [_listed(archive, r) for r in also[: s.page_size]] if page == 1 else [],
         "also_more": max(0, len(also) - s.page_size) if page == 1 else 0,
-        "pagination": pagination(lambda n: urls.year(year, n), s, page, pages, f"Pages of records from {year}"),
+        "pagination": pagination(lambda n: urls.year(year, n), s, page, pages,
+                                 i18n.gettext("Pages of records from %(year)s") % {"year": year}),
     }
 
 

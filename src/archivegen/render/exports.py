@@ -22,7 +22,7 @@ from typing import Any
 from archivegen.records.fields import FIELDS
 from archivegen.records.kinds import Files
 from archivegen.records.model import Archive, Record
-from archivegen.render import citations, urls
+from archivegen.render import citations, i18n, urls
 from archivegen.render.markdown import render_inline
 from archivegen.render.views import Page, View
 
@@ -98,7 +98,7 @@ def feed_view(archive: Archive) -> View:
             # The upload date is when the entry appeared; the feed has no other clock.
             "updated": _timestamp(r.uploaded.lower),
             "summary": str(render_inline(r.summary)) if r.summary else "",
-            "date": r.date.display,
+            "date": i18n.format_date(r.date),
             "authors": list(r.creators),
         })
     # No uploads: the newest record date; no records at all: the Unix epoch (never the clock).
@@ -145,10 +145,11 @@ def _sitemap_pages(archive: Archive, pages: list[Page]) -> list[Page]:
 def data_view(archive: Archive) -> View:
     s = archive.settings
     return {
-        "page_title": "Data", "description": f"Download the metadata of every record in {s.title}.",
-        "lang": s.language, "breadcrumbs": [{"text": "Home", "url": urls.url(s, "")}],
+        "page_title": i18n.gettext("Data"),
+        "description": i18n.gettext("Download the metadata of every record in %(archive)s.") % {"archive": s.title},
+        "lang": s.language, "breadcrumbs": [{"text": i18n.gettext("Home"), "url": urls.url(s, "")}],
         "total": len(archive.records), "separator": MULTI_SEPARATOR,
-        "columns": [{"name": n, "multi": m, "description": d} for n, m, d in COLUMNS],
+        "columns": [{"name": n, "multi": m, "description": i18n.gettext(d)} for n, m, d in COLUMNS],
         "json_url": urls.url(s, "data/records.json"), "csv_url": urls.url(s, "data/records.csv"),
         "feed_url": urls.url(s, "feed.xml"),
         "sitemap_url": urls.url(s, "sitemap.xml") if s.origin else "",
@@ -157,7 +158,8 @@ def data_view(archive: Archive) -> View:
 
 def not_found_view(archive: Archive) -> View:
     s = archive.settings
-    return {"page_title": "Page not found", "description": "This page does not exist.", "lang": s.language,
+    return {"page_title": i18n.gettext("Page not found"), "description": i18n.gettext("This page does not exist."),
+            "lang": s.language,
             "breadcrumbs": [], "total": len(archive.records)}
 
 

@@ -21,7 +21,7 @@ from archivegen.records.fields import FACETS, FIELDS, Field
 from archivegen.records.kinds import Date
 from archivegen.records.model import Archive, Record
 from archivegen.records.settings import Settings
-from archivegen.render import citations, metadata, urls
+from archivegen.render import citations, i18n, metadata, urls
 from archivegen.render import search_page as search
 from archivegen.render.markdown import render_inline, render_markdown
 
@@ -49,8 +49,10 @@ def make_env(root: Path | None, settings: Settings) -> jinja2.Environment:
     if root is not None and (root / "templates").is_dir():
         loaders.append(jinja2.FileSystemLoader(str(root / "templates")))
     loaders += [jinja2.PrefixLoader({"default": package}), package]
+    translations = i18n.activate(settings.language)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        extensions=["jinja2.ext.i18n"],
         autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -58,13 +60,14 @@ def make_env(root: Path | None, settings: Settings) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,  # templates do not change during a build: no stat() per include
     )
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         site=settings,
         url=lambda path: urls.url(settings, path),
         absolute=lambda path: urls.absolute(settings, path),
         asset=lambda name: urls.url(settings, urls.asset(name)),
-        facets=[{"key": key, "label": f.facet.label, "url": urls.url(settings, urls.facet_index(key))}
-                for key, f in FACETS if f.facet],
+        facets=[{"key": key, "label": i18n.gettext(f.facet.label), "inline": i18n.inline(f.facet.label),
+                 "url": urls.url(settings, urls.facet_index(key))} for key, f in FACETS if f.facet],
         generator=f"archivegen {__version__}",
     )
     env.globals["record_item"] = _item_renderer(env)
@@ -136,7 +139,7 @@ def record_summary(archive: Archive, record: Record) -> View:
         s = archive.settings
         view = archive.memo[key] = {
             "id": record.id, "title": record.title, "url": urls.url(s, urls.record(record.id)),
-            "date": record.date.display, "date_iso": record.date.lower.isoformat(),
+            "date": i18n.format_date(record.date), "date_iso": record.date.lower.isoformat(),
             "approximate": record.date.approximate, "type": record.type, "summary": record.summary,
         }
     return view
@@ -156,7 +159,7 @@ def _detail_terms(archive: Archive, record: Record, f: Field) -> list[dict[str, 
     if isinstance(f.kind, Date) and value is not None:
         # The record's own date leads to the year it is filed under (see browse.py).
         url = urls.url(archive.settings, urls.year(value.year)) if f.name == "date" else ""
-        return [{"text": value.display, "url": url, "edtf": value.edtf}]
+        return [{"text": i18n.format_date(value), "url": url, "edtf": value.edtf}]
     if f.facet:
         return _term_links(archive, f.facet.key, f.kind.terms(value))
     return [{"text": text, "url": ""} for text in f.kind.terms(value)]
@@ -170,7 +173,7 @@ def record_view(archive: Archive, record: Record) -> View:
         if f.details:
             terms = _detail_terms(archive, record, f)
             if terms:
-                rows.append({"label": f.label, "key": f.name, "terms": terms})
+                rows.append({"label": i18n.gettext(f.label), "key": f.name, "terms": terms})
     related = [record_summary(archive, archive.by_id[r]) for r in record.related if r in archive.by_id]
     files = [{"name": Path(f).name, "url": urls.url(s, urls.record_file(record.id, Path(f).name))}
              for f in record.files]
@@ -185,7 +188,7 @@ def record_view(archive: Archive, record: Record) -> View:
             "body": record.body,
             "classification": record.classification,
             "languages": [{"code": lang.code, "name": lang.name} for lang in record.languages],
-            "uploaded": record.uploaded.display if record.uploaded else "",
+            "uploaded": i18n.format_date(record.uploaded) if record.uploaded else "",
             "source_path": record.path,
         },
         "rows": rows,
@@ -196,7 +199,7 @@ def record_view(archive: Archive, record: Record) -> View:
         "meta": metadata.head(record, s),
         "search": search.record_fields(record),
         # A record is filed under the first year its date can mean (see browse.py).
-        "breadcrumbs": [link(s, "Home", ""), link(s, "Years", urls.years_index()),
+        "breadcrumbs": [link(s, i18n.gettext("Home"), ""), link(s, i18n.gettext("Years"), urls.years_index()),
                         link(s, str(record.date.year), urls.year(record.date.year))],
         "neighbours": _browse().collection_neighbours(archive, record),
         "extra": {},
@@ -221,7 +224,7 @@ def home_view(archive: Archive) -> View:
         "lang": s.language,
         "collections": [{"name": t.name, "url": urls.url(s, urls.term("collections", t.slug)),
                          "count": t.count, "description": t.description} for t in collections],
-        "recent": [dict(record_summary(archive, r), uploaded=r.uploaded.display if r.uploaded else "")
+        "recent": [dict(record_summary(archive, r), uploaded=i18n.format_date(r.uploaded) if r.uploaded else "")
                    for r in recent],
         "total": len(archive.records),
         "breadcrumbs": [],

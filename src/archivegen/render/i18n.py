@@ -1,0 +1,103 @@
+"""The interface's language: gettext catalogues and dates formatted by Babel (issue 19).
+
+``language:`` in archive.yaml picks the catalogue ``archivegen/locale/<code>.po`` (``de-AT`` falls
+back to ``de``). English is the source language: its strings are the messages themselves. The
+``.po`` files are read with Babel when a build starts (~10 ms) instead of being compiled to
+``.mo`` files beforehand: nothing to compile, nothing generated to forget, and the output is the
+same bytes on every machine.
+
+One language is active per build process (``activate``, called by ``make_env`` before the pages
+are rendered, so forked workers inherit it): the views call ``gettext``, ``ngettext`` and
+``format_date`` without passing the language along.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as _gettext
+import io
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from archivegen.locale import FOLDER as LOCALE_DIR
+from archivegen.locale import SOURCE, catalogue_code, languages
+from archivegen.records.dates import Point, RecordDate, points
+
+__all__ = ["activate", "catalogue_code", "format_date", "gettext", "inline", "languages", "ngettext"]
+
+_active: _gettext.NullTranslations = _gettext.NullTranslations()
+_language = SOURCE
+
+
+@functools.cache
+def translations(code: str | None) -> _gettext.NullTranslations:
+    if code is None:
+        return _gettext.NullTranslations()
+    with open(LOCALE_DIR / f"{code}.po", "rb") as f:
+        catalog = read_po(f, locale=code)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def activate(language: str) -> _gettext.NullTranslations:
+    """Make ``language`` the interface language of this process; its translations."""
+    global _active, _language
+    code = catalogue_code(language)
+    _active, _language = translations(code), code or SOURCE
+    return _active
+
+
+def gettext(message: str) -> str:
+    return _active.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for ``n``, with ``%(num)d`` filled in."""
+    return _active.ngettext(singular, plural, n) % {"num": n}
+
+
+def _locale() -> Locale:
+    try:
+        return Locale.parse(_language)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(SOURCE)
+
+
+def _point(p: Point) -> str:
+    lo = p.lower
+    if p.precision == "day":
+        text = format_skeleton("yMMMMd", lo, locale=_locale())
+    elif p.precision == "month":
+        text = format_skeleton("yMMMM", lo, locale=_locale())
+    elif p.precision == "year":
+        text = str(lo.year)
+    else:
+        text = gettext("%(decade)ss") % {"decade": lo.year}
+    if p.approximate:
+        text = gettext("ca. %(date)s") % {"date": text}
+    return text + ("?" if p.uncertain else "")
+
+
+def format_date(d: RecordDate) -> str:
+    """A record date as readers of the interface language write it ("1. November 1956")."""
+    if _language == SOURCE:
+        return d.display  # records/dates.py's English forms ("November 1–4, 1956")
+    a, b = points(d.edtf)
+    if a == b:
+        return _point(a)
+    plain = not (a.approximate or a.uncertain or b.approximate or b.uncertain)
+    if plain and a.precision == b.precision == "year":
+        return f"{a.lower.year}–{b.lower.year}"
+    return f"{_point(a)} – {_point(b)}"
+
+
+def inline(label: str) -> str:
+    """A navigation label ("People") inside a sentence: English lowers its case ("Browse people");
+    other languages keep the translation's case (German capitalises nouns)."""
+    translated = gettext(label)
+    return translated.lower() if _language == SOURCE else translated
