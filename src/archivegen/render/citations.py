@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 
 from archivegen.records.model import Record
 from archivegen.records.settings import Settings
-from archivegen.render import urls
+from archivegen.render import i18n, urls
 
 CslItem = dict[str, Any]
 STYLES: tuple[tuple[str, str], ...] = (("chicago", "Chicago"), ("mla", "MLA"), ("apa", "APA"))
@@ -207,6 +207,8 @@ def _join_names(names: list[str], and_: str, comma_before_and: bool) -> str:
 
 
 def _chicago_date(parts: list[list[int]]) -> str:
+    if not i18n.is_source():
+        return i18n.format_parts(parts)
     def full(p: list[int]) -> str:
         if len(p) == 3:
             return f"{_MONTHS[p[1]]} {p[2]}, {p[0]}"
@@ -225,6 +227,8 @@ def _chicago_date(parts: list[list[int]]) -> str:
 
 
 def _mla_date(parts: list[list[int]]) -> str:
+    if not i18n.is_source():
+        return i18n.format_parts(parts, short=True)
     def full(p: list[int]) -> str:
         if len(p) == 3:
             return f"{p[2]} {_SHORT[p[1]]} {p[0]}"
@@ -261,13 +265,13 @@ def _chicago(item: CslItem) -> Citation:
     names = [name_from_csl(a) for a in item.get("author", [])]
     title = item["title"].strip()
     if names:
-        out.add(_join_names([names[0].inverted()] + [n.natural() for n in names[1:]], "and", True))
+        out.add(_join_names([names[0].inverted()] + [n.natural() for n in names[1:]], i18n.gettext("and"), True))
         out.end(".")
         out.add(" ")
         out.quoted(title, ".")
     else:  # the title takes the creator's place
         out.quoted(title, ".")
-    out.add(" In ")
+    out.add(" " + i18n.gettext("In") + " ")
     out.add(item["container-title"], italic=True)
     out.add(". ")
     date = _chicago_date(item["issued"]["date-parts"])
@@ -288,7 +292,7 @@ def _mla(item: CslItem) -> Citation:
     if len(names) >= 3:
         out.add(names[0].inverted() + ", et al")
     elif names:
-        out.add(_join_names([names[0].inverted()] + [n.natural() for n in names[1:]], "and", True))
+        out.add(_join_names([names[0].inverted()] + [n.natural() for n in names[1:]], i18n.gettext("and"), True))
     if names:
         out.end(".")
         out.add(" ")
@@ -296,7 +300,7 @@ def _mla(item: CslItem) -> Citation:
     out.add(" ")
     out.add(item["container-title"], italic=True)
     date = _mla_date(item["issued"]["date-parts"])
-    out.add(", " + ("Circa " + date if item["issued"].get("circa") else date))
+    out.add(", " + (i18n.gettext("Circa %(date)s") % {"date": date} if item["issued"].get("circa") else date))
     for key in ("archive", "archive_location"):
         if item.get(key):
             out.add(", " + _bare(item[key]))
@@ -326,7 +330,7 @@ def _apa(item: CslItem) -> Citation:
         out.end(".")
         out.add(" " + year)
     out.end(".")
-    out.add(" In ")
+    out.add(" " + i18n.gettext("In") + " ")
     out.add(item["container-title"], italic=True)
     out.add(".")
     if item.get("archive"):

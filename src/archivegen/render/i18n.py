@@ -17,6 +17,8 @@ import functools
 import gettext as _gettext
 import io
 
+from datetime import date
+
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
@@ -101,3 +103,21 @@ def inline(label: str) -> str:
     other languages keep the translation's case (German capitalises nouns)."""
     translated = gettext(label)
     return translated.lower() if _language == SOURCE else translated
+
+
+def is_source() -> bool:
+    """Whether the interface is English (modules with English forms of their own keep them)."""
+    return _language == SOURCE
+
+
+def format_parts(parts: list[list[int]], short: bool = False) -> str:
+    """CSL date-parts ([[1956, 11, 1]], or two for a span) as the interface language writes them;
+    ``short``: abbreviated month names (MLA)."""
+    skeletons = {3: "yMMMd" if short else "yMMMMd", 2: "yMMM" if short else "yMMMM"}
+
+    def one(p: list[int]) -> str:
+        if len(p) == 1:
+            return str(p[0])
+        return format_skeleton(skeletons[len(p)], date(*p, *([1] * (3 - len(p)))), locale=_locale())
+
+    return "–".join(one(p) for p in parts)
