@@ -12,12 +12,12 @@ from typing import Any
 import lxml.html
 import pytest
 from babel.messages.pofile import read_po
+
+from archivegen.build.pipeline import build_archive
 from browser_support import new_page
 from conftest import REPO, make_archive, record_text, run_cli
 from test_html_valid import describe as describe_vnu
 from test_html_valid import run_vnu
-
-from archivegen.build.pipeline import build_archive
 
 CATALOGUE = REPO / "src" / "archivegen" / "locale" / "de.po"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

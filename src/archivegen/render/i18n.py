@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 import io
-
 from datetime import date
 
 from babel import Locale, UnknownLocaleError
