@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 PACKAGED = ["templates/base.html", "templates/partials/record_item.html", "static/style.css",
             "static/search.js", "static/favicon.svg", "static/icon-512.png", "static/apple-touch-icon.png",
             "starter/archive.yaml", "starter/dot-github/workflows/publish.yml", "starter/dot-gitignore",
-            "starter/templates/README.md"]
+            "starter/templates/README.md", "locale/de.po", "locale/__init__.py"]
 
 
 def _env() -> dict[str, str]:
