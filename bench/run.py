@@ -331,6 +331,9 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
                      per_record, *peer_cells, note])
 
     row("full build" + ("" if not args.no_index else " (no index)"), ours, theirs or None)
+    if args.baseline:  # the no-op and edit runs below start from our own full build
+        clean(root)
+        measure(cmd, env)
     wait_for_cleanup(root)
     site = root / "site"
     before = site.stat().st_ino
