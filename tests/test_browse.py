@@ -331,7 +331,7 @@ def test_prev_next_follow_date_order_within_each_collection(tmp_archive):
 
     def neighbours(record: str) -> list[tuple[str, list[str], list[str]]]:
         page = parse(site, f"records/{record}")
-        return [(text(s.xpath("./p/a")[0]),
+        return [(text(s.xpath("./p//a")[0]),
                  [site_path(h, "/archive/") for h in s.xpath('.//li[@class="neighbour-prev"]/a/@href')],
                  [site_path(h, "/archive/") for h in s.xpath('.//li[@class="neighbour-next"]/a/@href')])
                 for s in page.xpath('//nav[@class="neighbours"]/div')]

@@ -270,6 +270,19 @@ def _position(archive: Archive, collection: str, record_id: str) -> int:
     return cached[1][(collection, record_id)]
 
 
+def record_breadcrumbs(archive: Archive, record: Record) -> list[dict[str, str]]:
+    """Home › Collections › its first collection (the page of it that lists the record), or, for a
+    record in no collection, Home › Years › the year it is filed under."""
+    s = archive.settings
+    term = archive.terms.get("collections", {}).get(record.collections[0]) if record.collections else None
+    if term is None:
+        return [link(s, "Home", ""), link(s, "Years", urls.years_index()),
+                link(s, str(record.date.year), urls.year(record.date.year))]
+    page = _position(archive, term.name, record.id) // s.page_size + 1
+    return [link(s, "Home", ""), link(s, _LABELS["collections"], urls.facet_index("collections")),
+            link(s, term.name, urls.term("collections", term.slug, page))]
+
+
 def collection_neighbours(archive: Archive, record: Record) -> list[View]:
     """Previous and next record in date order within each of the record's collections."""
     s = archive.settings

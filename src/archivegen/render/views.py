@@ -194,9 +194,7 @@ def record_view(archive: Archive, record: Record) -> View:
         "citation": citations.view(record, s),
         "meta": metadata.head(record, s),
         "search": search.record_fields(record),
-        # A record is filed under the first year its date can mean (see browse.py).
-        "breadcrumbs": [link(s, "Home", ""), link(s, "Years", urls.years_index()),
-                        link(s, str(record.date.year), urls.year(record.date.year))],
+        "breadcrumbs": _browse().record_breadcrumbs(archive, record),
         "neighbours": _browse().collection_neighbours(archive, record),
         "extra": {},
     }
