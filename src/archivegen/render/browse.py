@@ -396,6 +396,36 @@ def collection_neighbours(archive: Archive, record: Record) -> list[View]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Recently added
+
+
+def recently_added(archive: Archive) -> View:
+    """The home page's "Recently added": records by their ``uploaded`` date, newest first (ties by
+    the document's date, latest first), and a sentence that says so — including when the dates
+    shown cannot tell which came last (the sample's 281 FRUS records all say "1990")."""
+    s = archive.settings
+    dated = sorted((r for r in archive.records if r.uploaded),
+                   key=lambda r: (r.uploaded.sort_key if r.uploaded else "", r.date.sort_key, r.id), reverse=True)
+    recent = dated[: s.recent]
+    notes = ["Newest first by the upload date each record gives (its uploaded field)."]
+    if recent and recent[-1].uploaded and recent[0].uploaded:
+        latest = recent[0].uploaded
+        tied = sum(1 for r in dated if r.uploaded and r.uploaded.sort_key == latest.sort_key)
+        if tied > len(recent):
+            notes.append(f"{tied} records share the latest upload date, {latest.display}, so the order among "
+                         "them is not known: these are the latest-dated of them.")
+    missing = len(archive.records) - len(dated)
+    if missing:
+        notes.append(f"{_records_word(missing).capitalize()} without an upload date {'is' if missing == 1 else 'are'}"
+                     " not listed here.")
+    return {
+        "recent": [dict(record_summary(archive, r), note=f"Added {r.uploaded.display}" if r.uploaded else "")
+                   for r in recent],
+        "recent_note": " ".join(notes),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # The plan
 
 

@@ -209,17 +209,13 @@ def _browse() -> Any:
 def home_view(archive: Archive) -> View:
     s = archive.settings
     collections = sorted(archive.terms.get("collections", {}).values(), key=lambda t: t.name.casefold())
-    dated = [r for r in archive.records if r.uploaded]
-    recent = sorted(dated, key=lambda r: (r.uploaded.sort_key if r.uploaded else "", r.date.sort_key, r.id),
-                    reverse=True)[: s.recent]
     return {
         "page_title": s.title,
         "description": s.description or s.title,
         "lang": s.language,
         "collections": [{"name": t.name, "url": urls.url(s, urls.term("collections", t.slug)),
                          "count": t.count, "description": t.description} for t in collections],
-        "recent": [dict(record_summary(archive, r), uploaded=r.uploaded.display if r.uploaded else "")
-                   for r in recent],
+        **_browse().recently_added(archive),
         "total": len(archive.records),
         "breadcrumbs": [],
     }
