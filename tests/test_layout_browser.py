@@ -130,7 +130,7 @@ def test_the_navigation_is_rows_that_line_up(chromium: Any, site_server: SiteSer
     assert len(lefts) == 1 or max(lefts) - min(lefts) <= 1, f"row starts {lefts}"
     if width < 600:
         assert len(lefts) == 1, "one row on a phone"
-    assert box and 0 <= box["x"] and box["x"] + box["width"] <= width + 1, "focused link scrolled into view"
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, "focused link scrolled into view"
     assert page_width <= width
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from archivegen.records.dates import parse_date
 from archivegen.render import timeline
+from archivegen.render.browse import month_of
 from archivegen.render.markdown import render_markdown
 
 
@@ -35,7 +36,6 @@ def test_an_empty_archive_draws_an_empty_chart() -> None:
     ("1956", 0), ("1956~", 0), ("195X", 0), ("1955/1957", 0), ("1956-XX", 0), ("1956-01-01", 1),
 ])
 def test_month_of_is_the_month_the_date_starts_in_or_none(edtf: str, month: int) -> None:
-    from archivegen.render.browse import month_of  # noqa: PLC0415
 
     class R:
         date = parse_date(edtf)

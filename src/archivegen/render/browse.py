@@ -32,10 +32,11 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from archivegen.render import timeline, urls
-from archivegen.records.model import FACETS, Archive, Record, Term
-from archivegen.render.views import Page, View, link, record_summary
+from archivegen.records.fields import FACET_KEYS, FACETS
+from archivegen.records.model import Archive, Record, Term
 from archivegen.records.settings import Settings
+from archivegen.render import timeline, urls
+from archivegen.render.views import Page, View, link, record_summary
 
 T = TypeVar("T")
 
@@ -46,7 +47,7 @@ PAGE_WINDOW = 2
 #: Letters that Unicode does not decompose but readers file under a Latin letter (Łódź under L).
 _FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
                        "ı": "i", "ħ": "h", "ŧ": "t"})
-_LABELS = {key: label for key, _, label in FACETS}
+_LABELS = {key: f.facet.label for key, f in FACETS if f.facet}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,8 +286,8 @@ def _months(s: Settings, year: int, records: Sequence[Record]) -> list[dict[str,
             months[m] = {"month": m, "name": _month_name(year, m),
                          "short": calendar.month_abbr[m] if m else "Other", "count": 0, "url": url}
         months[m]["count"] += 1
-    for m in months.values():
-        m["count_text"] = _records_word(m["count"])
+    for entry in months.values():
+        entry["count_text"] = _records_word(entry["count"])
     return [months[m] for m in sorted(months, key=lambda m: m or 13)]
 
 
@@ -432,7 +433,7 @@ def recently_added(archive: Archive) -> View:
 def plan(archive: Archive) -> list[Page]:
     size = archive.settings.page_size
     pages: list[Page] = []
-    for facet, _, _ in FACETS:
+    for facet in FACET_KEYS:
         pages.append(Page(urls.facet_index(facet), "facet_index.html",
                           lambda f=facet: facet_index_view(archive, f, False)))
         pages.append(Page(urls.facet_index_by_count(facet), "facet_index.html",
@@ -449,10 +450,10 @@ def plan(archive: Archive) -> list[Page]:
     spanning = [r for r in archive.records if r.date.upper.year > r.date.lower.year]
     for year, records in sorted(years.items()):
         also = [r for r in spanning if r.date.lower.year < year <= r.date.upper.year]
-        parts = chunks(records, size)
-        for n, part in enumerate(parts, 1):
+        year_parts = chunks(records, size)
+        for n, part in enumerate(year_parts, 1):
             pages.append(Page(urls.year(year, n), "year.html",
-                              (lambda y=year, n=n, part=part, total=len(parts), records=records, also=also:
+                              (lambda y=year, n=n, part=part, total=len(year_parts), records=records, also=also:
                                year_view(archive, y, n, part, total, (n - 1) * size + 1, records, also)),
                               # page 1 also shows the records that began earlier (the manifest must know)
                               tuple(r.id for r in part) + (tuple(r.id for r in also) if n == 1 else ())))

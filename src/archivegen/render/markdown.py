@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -84,7 +84,7 @@ def _mark_own_markers(state: Any) -> None:
                 t.attrSet("class", "own-markers")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "breaks": True, "typographer": False, "linkify": False})
     md.enable("table")
@@ -99,11 +99,13 @@ def _parser() -> MarkdownIt:
 
 def render_markdown(text: str) -> str:
     """Block Markdown (a transcription) to HTML."""
-    return _parser().render(text)
+    html: str = _parser().render(text)
+    return html
 
 
 @lru_cache(maxsize=1 << 16)
 def render_inline(text: str) -> str:
     """Inline Markdown (a summary) to HTML without a wrapping paragraph. Memoised: a summary is
     shown in every listing its record is in (~10 a record)."""
-    return _parser().renderInline(text)
+    html: str = _parser().renderInline(text)
+    return html
