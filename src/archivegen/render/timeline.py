@@ -21,7 +21,7 @@ SLOT = 40
 BAR = 28
 PLOT = 120
 """Height of the tallest bar."""
-TOP = 18
+TOP = 20
 """Room above a bar for its count."""
 BOTTOM = 22
 """Room below the bars for the labels."""
@@ -69,7 +69,7 @@ def chart(bars: Sequence[Bar], caption: str, chart_id: str) -> View:
         "id": chart_id, "caption": caption, "width": width, "height": TOP + PLOT + BOTTOM,
         "plot_bottom": TOP + PLOT, "label_y": TOP + PLOT + 16,
         # Never narrower than MIN_SLOT_PX a column (the box scrolls instead), never more than
-        # 1.5x its natural size (three bars must not fill a wide screen).
-        "min_width": len(bars) * MIN_SLOT_PX, "max_width": round(width * 1.5),
+        # 1.25x its natural size (three bars must not fill a wide screen).
+        "min_width": len(bars) * MIN_SLOT_PX, "max_width": round(width * 1.25),
         "columns": columns,
     }
