@@ -106,7 +106,8 @@ def _shown_text(page: Path) -> str:
     for node in tree.xpath("//script|//style"):
         node.drop_tree()
     parts = [tree.text_content()]
-    for attribute in ("aria-label", "placeholder", "title", "alt", "data-copied", "data-not-copied"):
+    for attribute in ("aria-label", "placeholder", "title", "alt", "data-copied", "data-not-copied", "data-more",
+                      "data-less"):
         parts += tree.xpath(f"//@{attribute}")
     parts += tree.xpath("//meta[@name='description' or @property='og:description' or @property='og:title']/@content")
     # Addresses and file names (…/records/x/, records.json) are not words of the interface.
@@ -172,6 +173,8 @@ def test_the_german_search_page_speaks_german_and_passes_axe(german_site: Path, 
         page.locator("[data-group=type] .filter-toggle").click()
         page.wait_for_selector("fieldset[data-filter=type] label")
         assert page.locator("[data-group=type] .filter-toggle").inner_text().startswith("Art")
+        if not AXE.is_file():
+            pytest.fail(f"{AXE} is missing: run `npm ci` in the repository (scripts/test.sh does)")
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
         for path in ("/briefe/search/?q=Budapest", "/briefe/", "/briefe/records/bericht-1/", "/briefe/years/",
                      "/briefe/404.html"):

@@ -128,3 +128,25 @@ def format_parts(parts: list[list[int]], short: bool = False) -> str:
         return format_skeleton(skeletons[len(p)], date(*p, *([1] * (3 - len(p)))), locale=_locale())
 
     return "–".join(one(p) for p in parts)
+
+
+def month_year(month: int, year: int) -> str:
+    """ "October 1956" in the interface language (English: the calendar module's names, as before)."""
+    if _language == SOURCE:
+        import calendar  # noqa: PLC0415 - English only
+
+        return f"{calendar.month_name[month]} {year}"
+    from babel.dates import format_skeleton  # noqa: PLC0415 - see the module docstring
+
+    return format_skeleton("yMMMM", date(year, month, 1), locale=_locale())
+
+
+def month_abbr(month: int) -> str:
+    """ "Oct" in the interface language."""
+    if _language == SOURCE:
+        import calendar  # noqa: PLC0415 - English only
+
+        return calendar.month_abbr[month]
+    from babel.dates import get_month_names  # noqa: PLC0415 - see the module docstring
+
+    return str(get_month_names("abbreviated", "stand-alone", locale=_locale())[month])
