@@ -255,7 +255,8 @@ def _year_rows(s: Settings, years: dict[int, list[Record]], decade: int, most: i
         elif rows and not rows[-1]["count"]:
             rows[-1]["label"] = f"{rows[-1]['year']}–{y}"
         else:
-            rows.append({"year": y, "label": str(y), "count": 0, "count_text": i18n.gettext("no records"), "url": "", "bar": 0})
+            rows.append({"year": y, "label": str(y), "count": 0, "count_text": i18n.gettext("no records"),
+                         "url": "", "bar": 0})
     return rows
 
 
