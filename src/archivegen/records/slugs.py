@@ -7,6 +7,11 @@ from functools import lru_cache
 
 from slugify import slugify as _slugify
 
+#: The folder beside a facet's term pages that lists its terms by count (urls.facet_index_by_count).
+BY_COUNT = "by-count"
+#: Segments beside the term pages inside a facet's folder; no term may take them as its slug.
+RESERVED_SLUGS = frozenset({BY_COUNT})
+
 
 @lru_cache(maxsize=None)
 def slugify(name: str) -> str:

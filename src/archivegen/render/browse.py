@@ -4,7 +4,7 @@ Pages planned here, per facet (collections, people, places, subjects, types, lan
 
 - ``<facet>/`` every term A–Z, grouped by initial letter, with a jump bar on long lists;
 - ``<facet>/by-count/`` the same terms, most records first (a second static page, so both orders
-  work without JavaScript; ``by-count`` is a reserved slug, see urls.RESERVED_SLUGS);
+  work without JavaScript; ``by-count`` is a reserved slug, see slugs.RESERVED_SLUGS);
 - ``<facet>/<slug>/`` and ``<facet>/<slug>/page/<n>/`` a term's records in date order,
   ``Settings.page_size`` a page.
 

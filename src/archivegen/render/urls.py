@@ -10,6 +10,8 @@ import re
 from urllib.parse import quote
 
 from archivegen.records.settings import Settings
+from archivegen.records.slugs import BY_COUNT
+
 
 def record(record_id: str) -> str:
     return f"records/{record_id}/"
@@ -23,13 +25,9 @@ def facet_index(facet: str) -> str:
     return f"{facet}/"
 
 
-#: Segments beside the term pages inside a facet's folder; no term may take them as its slug.
-RESERVED_SLUGS = frozenset({"by-count"})
-
-
 def facet_index_by_count(facet: str) -> str:
     """The facet's terms, most records first (the A–Z list is facet_index)."""
-    return f"{facet}/by-count/"
+    return f"{facet}/{BY_COUNT}/"
 
 
 def term(facet: str, slug: str, page: int = 1) -> str:
