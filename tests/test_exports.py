@@ -253,7 +253,7 @@ def test_nasty_record_downloads_parse_back_intact(nasty_site: Path):
 
 def test_sitemap_splits_into_an_index_past_the_per_file_limit(monkeypatch: pytest.MonkeyPatch):
     from archivegen.render import exports
-    from archivegen.render.views import Page
+    from archivegen.render.page import Page
     from archivegen.records.settings import Settings
     from archivegen.records.model import Archive
 

@@ -37,7 +37,8 @@ from archivegen.records.load import RawRecord
 from archivegen.records.fields import FACET_KEYS
 from archivegen.records.model import Archive, Record
 from archivegen.problems import Problem
-from archivegen.render.views import Page, templates_digest
+from archivegen.render.environment import templates_digest
+from archivegen.render.page import Page
 
 CACHE_DIR = ".archivegen-cache"
 #: Bumped when the pickled shapes change, so an old cache is ignored rather than misread.

@@ -34,7 +34,10 @@ from archivegen.records.load import RawRecord, find_documents, read_record
 from archivegen.records.model import Archive, Record, build_model
 from archivegen.problems import ArchivegenError, BuildFailed, Problem, error, has_errors, sort_problems
 from archivegen.progress import Progress
-from archivegen.render.views import Page, make_env, plan_pages, record_page, render_page
+from archivegen.render.environment import make_env, render_page
+from archivegen.render.page import Page
+from archivegen.render.plan import plan_pages
+from archivegen.render.views import record_page
 from archivegen.records.settings import Settings, load_settings
 from archivegen.records.validate import cross_check, validate_record
 

@@ -1,4 +1,5 @@
-"""Browse pages: facet indexes, term pages, the years timeline, and collection neighbours. (Issue #3.)
+"""Browse pages: facet indexes, term pages, the years timeline; a record as listings show it, and its
+collection neighbours. (Issue #3.)
 
 Pages planned here, per facet (collections, people, places, subjects, types, languages):
 
@@ -29,11 +30,12 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from archivegen.render import urls
 from archivegen.records.fields import FACETS, FACET_KEYS
 from archivegen.records.model import Archive, Record, Term
-from archivegen.render.views import Page, View, link, record_summary
 from archivegen.records.settings import Settings
+from archivegen.render import urls
+from archivegen.render.page import Page, View
+from archivegen.render.urls import link
 
 T = TypeVar("T")
 
@@ -45,6 +47,24 @@ PAGE_WINDOW = 2
 _FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
                        "ı": "i", "ħ": "h", "ŧ": "t"})
 _LABELS = {key: f.facet.label for key, f in FACETS if f.facet}
+
+
+# ---------------------------------------------------------------------------------------------
+# A record in a listing
+
+
+def record_summary(archive: Archive, record: Record) -> View:
+    """What a listing shows of a record (one dict per record and build: never change it)."""
+    key = ("summary", record.id)
+    view: View | None = archive.memo.get(key)
+    if view is None:
+        s = archive.settings
+        view = archive.memo[key] = {
+            "id": record.id, "title": record.title, "url": urls.url(s, urls.record(record.id)),
+            "date": record.date.display, "date_iso": record.date.lower.isoformat(),
+            "approximate": record.date.approximate, "type": record.type, "summary": record.summary,
+        }
+    return view
 
 
 # ---------------------------------------------------------------------------------------------
