@@ -19,7 +19,8 @@ import pytest
 from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
 from conftest import REPO, copy_sample
 
-from archivegen.build.pipeline import build_archive, load_archive
+from archivegen.build.pipeline import build_archive
+from archivegen.build.read import load_archive
 from archivegen.records.model import Record
 
 pytestmark = pytest.mark.browser

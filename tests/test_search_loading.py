@@ -21,7 +21,7 @@ from test_search_browser import (FILTER_VALUES, MODEL_ID, carriers, count, group
                                  open_search, settled, status, what_is_shown, build_sharded)
 from test_search_browser import page, sharded_site  # noqa: F401 - fixtures (a checked page; 8 shards of the sample)
 
-from archivegen.build.pipeline import load_archive
+from archivegen.build.read import load_archive
 from archivegen.records.model import Record
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import REPO
 
 from archivegen.render import search_page as search
-from archivegen.build.pipeline import load_archive
+from archivegen.build.read import load_archive
 
 
 def test_facet_files_count_every_filter_value_of_the_whole_archive(sample_site: Path) -> None:
