@@ -16,7 +16,9 @@ from archivegen.records.settings import parse_settings
 from archivegen.render.page import Page
 from archivegen.render.urls import output_file
 
-SETTINGS = parse_settings("title: T\nbase_url: /\n")[0]
+_SETTINGS = parse_settings("title: T\nbase_url: /\n")[0]
+assert _SETTINGS is not None
+SETTINGS = _SETTINGS
 
 
 def _record(rid: str, title: str = "", date: str = "1956-11-01", **fields: object) -> Record:
@@ -96,22 +98,22 @@ def test_a_title_edit_affects_its_neighbours_in_each_term_list() -> None:
 
 
 def test_a_record_joining_a_term_affects_every_member() -> None:
-    after = {**TERMS, "collections": {"Hungary": ("hungary", ("a", "b", "c", "d", "e"))}}
+    after: TermTable = {**TERMS, "collections": {"Hungary": ("hungary", ("a", "b", "c", "d", "e"))}}
     assert _affected({"e"}, after) == {"a", "b", "c", "d", "e"}  # "3 of 5 in this collection"
 
 
 def test_a_deleted_record_affects_the_members_of_its_terms() -> None:
-    after = {**TERMS, "collections": {"Hungary": ("hungary", ("a", "c", "d"))}, "people": {}}
+    after: TermTable = {**TERMS, "collections": {"Hungary": ("hungary", ("a", "c", "d"))}, "people": {}}
     assert _affected({"b"}, after) == {"a", "b", "c", "d"}
 
 
 def test_a_new_term_affects_its_members_only() -> None:
-    after = {**TERMS, "places": {"Budapest": ("budapest", ("c",))}}
+    after: TermTable = {**TERMS, "places": {"Budapest": ("budapest", ("c",))}}
     assert _affected({"c"}, after) == {"b", "c", "d"}  # c itself, and its neighbours by title
 
 
 def test_a_term_whose_slug_changed_affects_its_members() -> None:
-    after = {**TERMS, "people": {"Nagy, Imre": ("nagy-imre-2", ("b",))}}
+    after: TermTable = {**TERMS, "people": {"Nagy, Imre": ("nagy-imre-2", ("b",))}}
     assert _affected({"x"}, after) == {"b", "x"}
 
 

@@ -23,7 +23,14 @@ from archivegen.build import cache, deps, workers, write
 from archivegen.build.cache import BuildState, PageEntry, StatKey
 from archivegen.build.read import load_archive
 from archivegen.index import pagefind as search_index
-from archivegen.problems import ArchivegenError, BuildFailed, Problem, Severity, has_errors, sort_problems
+from archivegen.problems import (
+    ArchivegenError,
+    BuildFailed,
+    Problem,
+    Severity,
+    has_errors,
+    sort_problems,
+)
 from archivegen.progress import Progress
 from archivegen.records.model import Archive
 from archivegen.render import urls
