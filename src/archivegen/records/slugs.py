@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 from slugify import slugify as _slugify
 
@@ -13,7 +13,7 @@ BY_COUNT = "by-count"
 RESERVED_SLUGS = frozenset({BY_COUNT})
 
 
-@lru_cache(maxsize=None)
+@cache
 def slugify(name: str) -> str:
     """ASCII, lowercase, hyphenated: "Kádár, János" -> "kadar-janos". Never empty."""
     slug = _slugify(unicodedata.normalize("NFC", name), max_length=80, word_boundary=True)

@@ -16,6 +16,7 @@ import io
 import json
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from archivegen.records.fields import FIELDS
@@ -96,7 +97,7 @@ def feed_view(archive: Archive) -> View:
             "authors": list(r.creators),
         })
     # No uploads: the newest record date; no records at all: the Unix epoch (never the clock).
-    updated = max((e["updated"] for e in entries),
+    updated = max((str(e["updated"]) for e in entries),
                   default=_timestamp(max((r.date.lower for r in archive.records), default=date(1970, 1, 1))))
     return {
         "feed_id": urls.absolute(s, urls.home()) if s.origin else "urn:archivegen:" + s.base_path,
@@ -161,9 +162,9 @@ def plan(archive: Archive, pages: list[Page]) -> list[Page]:
     out: list[Page] = []
     for record in archive.records:
         ids = (record.id,)
-        out.append(raw_page(urls.record_bibtex(record.id), lambda r=record: citations.bibtex(r, s), ids))
-        out.append(raw_page(urls.record_ris(record.id), lambda r=record: citations.ris(r, s), ids))
-        out.append(raw_page(urls.record_csl_json(record.id), lambda r=record: citations.csl_json(r, s), ids))
+        out.append(raw_page(urls.record_bibtex(record.id), partial(citations.bibtex, record, s), ids))
+        out.append(raw_page(urls.record_ris(record.id), partial(citations.ris, record, s), ids))
+        out.append(raw_page(urls.record_csl_json(record.id), partial(citations.csl_json, record, s), ids))
     every = tuple(r.id for r in archive.records)
     out.append(Page(urls.feed(), "feed.xml", lambda: feed_view(archive), tuple(r.id for r in feed_records(archive))))
     out.append(Page(urls.data_page(), "data.html", lambda: data_view(archive)))
@@ -173,5 +174,6 @@ def plan(archive: Archive, pages: list[Page]) -> list[Page]:
     # Sitemaps need absolute URLs: with a bare-path base_url there is no sitemap to point to.
     sitemaps = _sitemap_pages(archive, pages + out) if s.origin else []
     out += sitemaps
-    out.append(Page(urls.robots(), "robots.txt", lambda: {"sitemap": urls.absolute(s, urls.sitemap()) if sitemaps else ""}))
+    robots = {"sitemap": urls.absolute(s, urls.sitemap()) if sitemaps else ""}
+    out.append(Page(urls.robots(), "robots.txt", lambda: robots))
     return out

@@ -7,6 +7,7 @@ The index itself (shards, Pagefind runs, the delta bundle for edits) is index/pa
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from archivegen.records.fields import FILTERS as FIELD_FILTERS
@@ -105,5 +106,5 @@ def plan(archive: Archive) -> list[Page]:
 
     every = tuple(r.id for r in archive.records)
     return [Page(urls.search_page(), "search.html", view)] + [
-        Page(urls.search_counts(key), RAW, (lambda k=key: facets(k)), every) for key, _ in FILTERS]
+        Page(urls.search_counts(key), RAW, partial(facets, key), every) for key, _ in FILTERS]
 

@@ -17,6 +17,7 @@ def home() -> str:
     return ""
 
 
+
 def record(record_id: str) -> str:
     return f"records/{record_id}/"
 

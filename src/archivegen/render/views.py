@@ -45,7 +45,8 @@ def record_view(archive: Archive, record: Record) -> View:
             if terms:
                 rows.append({"label": f.label, "key": f.name, "terms": terms})
     related = [record_summary(archive, archive.by_id[r]) for r in record.related if r in archive.by_id]
-    files = [{"name": Path(f).name, "url": urls.url(s, urls.record_file(record.id, Path(f).name))} for f in record.files]
+    files = [{"name": Path(f).name, "url": urls.url(s, urls.record_file(record.id, Path(f).name))}
+             for f in record.files]
     rights = record.rights
     return {
         "page_title": record.title,
@@ -56,7 +57,7 @@ def record_view(archive: Archive, record: Record) -> View:
             "edtf": record.date.edtf,
             "body": record.body,
             "classification": record.classification,
-            "languages": [{"code": l.code, "name": l.name} for l in record.languages],
+            "languages": [{"code": lang.code, "name": lang.name} for lang in record.languages],
             "uploaded": record.uploaded.display if record.uploaded else "",
             "source_path": record.path,
         },
