@@ -312,7 +312,7 @@ def test_an_edit_indexes_only_the_changed_pages_and_searches_like_a_clean_index(
 
 
 def test_parallel_build_equals_a_serial_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from archivegen.build import read, workers
+    from archivegen.build import workers
 
     monkeypatch.setattr(workers, "PARALLEL_MIN", 1)  # use the worker pool however small the archive
     records = {f"p{i:03d}.md": record_text(f"Paper {i}", f"1957-{i % 12 + 1:02d}-01", f"Text *{i}*.",

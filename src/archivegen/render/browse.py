@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from archivegen.records.fields import FACET_KEYS, FACETS
@@ -321,26 +322,25 @@ def plan(archive: Archive) -> list[Page]:
     pages: list[Page] = []
     for facet in FACET_KEYS:
         pages.append(Page(urls.facet_index(facet), "facet_index.html",
-                          lambda f=facet: facet_index_view(archive, f, False)))
+                          partial(facet_index_view, archive, facet, False)))
         pages.append(Page(urls.facet_index_by_count(facet), "facet_index.html",
-                          lambda f=facet: facet_index_view(archive, f, True)))
+                          partial(facet_index_view, archive, facet, True)))
         for term in sorted(archive.terms.get(facet, {}).values(), key=lambda t: t.slug):
-            parts = chunks(term.record_ids, size)
-            for n, ids in enumerate(parts, 1):
+            id_parts = chunks(term.record_ids, size)
+            for n, ids in enumerate(id_parts, 1):
                 pages.append(Page(urls.term(facet, term.slug, n), "term.html",
-                                  (lambda t=term, n=n, ids=ids, total=len(parts):
-                                   term_view(archive, t, n, ids, total, (n - 1) * size + 1)),
+                                  partial(term_view, archive, term, n, ids, len(id_parts), (n - 1) * size + 1),
                                   tuple(ids)))
     years = years_of(archive)
-    pages.append(Page(urls.years_index(), "years.html", lambda: years_index_view(archive, years)))
+    pages.append(Page(urls.years_index(), "years.html", partial(years_index_view, archive, years)))
     spanning = [r for r in archive.records if r.date.upper.year > r.date.lower.year]
     for year, records in sorted(years.items()):
         also = [r for r in spanning if r.date.lower.year < year <= r.date.upper.year]
         parts = chunks(records, size)
         for n, part in enumerate(parts, 1):
             pages.append(Page(urls.year(year, n), "year.html",
-                              (lambda y=year, n=n, part=part, total=len(parts), count=len(records), also=also:
-                               year_view(archive, y, n, part, total, (n - 1) * size + 1, count, also)),
-                              # page 1 also shows the records that began earlier (the manifest must know)
+                              partial(year_view, archive, year, n, part, len(parts), (n - 1) * size + 1,
+                                      len(records), also),
+                              # page 1 also shows the records that began earlier (deps.py must know)
                               tuple(r.id for r in part) + (tuple(r.id for r in also) if n == 1 else ())))
     return pages

@@ -113,7 +113,8 @@ def feed_view(archive: Archive) -> View:
 
 def is_listed_html(page: Page) -> bool:
     """Pages a sitemap lists: every HTML page but the error page."""
-    return (page.path == urls.home() or page.path.endswith("/") or page.path.endswith(".html")) and page.path != urls.not_found()
+    html = page.path == urls.home() or page.path.endswith("/") or page.path.endswith(".html")
+    return html and page.path != urls.not_found()
 
 
 def _sitemap_pages(archive: Archive, pages: list[Page]) -> list[Page]:

@@ -55,6 +55,7 @@ def check_duplicate_paths(pages: list[Page], archive: Archive) -> list[Problem]:
                 continue
             reported.add(tuple(names))
             source = next((n for n in names if n.startswith("documents/")), "archive.yaml")
-            problems.append(error(source, 1 if source != "archive.yaml" else 0, "url", f"/{claimants[0].path} is claimed by more than one page: "
-                                  f"{', '.join(names)}; change an id or a name so that each has its own URL"))
+            problems.append(error(source, 1 if source != "archive.yaml" else 0, "url",
+                                  f"/{claimants[0].path} is claimed by more than one page: {', '.join(names)}; "
+                                  "change an id or a name so that each has its own URL"))
     return problems
