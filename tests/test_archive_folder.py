@@ -90,7 +90,7 @@ def test_a_read_only_archive_builds_with_the_cache_elsewhere(read_only: Path, tm
     out, cache = tmp_path / "public", tmp_path / "cache"
     run_cli("build", str(read_only), "--out", str(out), "--cache-dir", str(cache), "--no-index", check=True)
     assert "Second paper" in (out / "records" / "b" / "index.html").read_text(encoding="utf-8")
-    assert (cache / "records" / "settings").is_file() and list(cache.glob("manifest-*.pickle"))
+    assert (cache / "records" / "settings").is_file() and list(cache.glob("state-*.pickle"))
     assert tree(read_only) == before
     # The cache works from there: a second build writes nothing.
     again = run_cli("build", str(read_only), "--out", str(out), "--cache-dir", str(cache), "--no-index", check=True)
