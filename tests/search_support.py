@@ -1,7 +1,9 @@
 """Driving the search page the way a reader does, for the search tests (issue #8, #7).
 
-The session fixtures these tests share (``sharded_site``: the sample in 8 shards; ``search_model``:
-the sample's records) are in conftest.py, so every module reuses one build.
+The session fixtures these tests share (``sharded_site``: the sample in 8 shards; ``sample_model``:
+the sample's records) are in conftest.py, so every module reuses one build. A test module takes
+the ``page`` (console checked) and ``model`` fixtures by importing ``checked_page`` and
+``records_by_id`` from here.
 
 ``what_is_shown`` reads everything a search state shows (status, whole filter panel, every result
 id) with one script in the page: the script clicks the same controls a reader does (Next page,
@@ -21,10 +23,10 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
-from browser_support import new_page
 
 from archivegen.build.pipeline import build_archive
 from archivegen.records.model import Record
+from browser_support import new_page
 
 MODEL_ID = "andropov-report-1-november-1956"
 PAGE_SIZE = 20
@@ -38,6 +40,22 @@ def build_sharded(root: Path, shard_size: str = SAMPLE_SHARD_SIZE) -> Path:
         env.setenv("ARCHIVEGEN_SHARD_SIZE", shard_size)
         build_archive(root)
     return root / "site"
+
+
+@pytest.fixture(name="page")
+def checked_page(chromium: Any) -> Iterator[Any]:
+    """A fresh page for one test; the test fails if the browser console reported errors."""
+    page = new_page(chromium)
+    yield page
+    errors = page.errors
+    page.close()
+    assert errors == [], "the browser console reported errors"
+
+
+@pytest.fixture(name="model")
+def records_by_id(sample_model: dict[str, Record]) -> dict[str, Record]:
+    """The sample's records by id (conftest's session-wide ``sample_model``)."""
+    return sample_model
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,12 +201,12 @@ def shown_side_by_side(chromium: Any, urls: Sequence[str], state: dict[str, str]
     """What one search state shows on each search page of ``urls``, read in parallel pages:
     (status, whole filter panel, result ids; ids in order when the order is by date)."""
     with _pages(chromium, len(urls)) as pages:
-        for page, url in zip(pages, urls):
+        for page, url in zip(pages, urls, strict=True):
             page.goto(url + query_string(state))
             page.evaluate(f"() => {{ window.__shown = ({READ_ALL_JS})(); }}")  # started, not awaited
         seen = [page.evaluate("() => window.__shown") for page in pages]
         shown = []
-        for page, read in zip(pages, seen):
+        for page, read in zip(pages, seen, strict=True):
             assert read["problems"] == [], f"{page.url}: {read['problems']}"
             ids = ids_of(read["hrefs"], page.url)
             ordered = ids if state.get("sort") or not state.get("q") else sorted(ids)
@@ -219,7 +237,7 @@ def assert_searches_alike(chromium: Any, reference: str, other: str, states: lis
 
 FILTER_VALUES: dict[str, Callable[[Record], tuple[str, ...]]] = {
     "collection": lambda r: r.collections,
-    "type": lambda r: r.type_terms,
+    "type": lambda r: r.terms("type"),
     "language": lambda r: tuple(lang.name for lang in r.languages),
     "person": lambda r: r.people,
     "place": lambda r: r.places,

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from archivegen.build.write import STATIC
-from reader_support import PAGE_KINDS, PageKind, SiteServer, open_page, serve_under
 from conftest import REPO
+from reader_support import PAGE_KINDS, PageKind, SiteServer, open_page, serve_under
 
 # One worker runs the whole module under pytest-xdist: its tests share one load of each page and view.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("accessibility")]

@@ -14,20 +14,35 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
-# The helpers live in search_support; they are imported here by name, as other modules import them.
-from search_support import (FILTER_VALUES, MODEL_ID, PAGE_SIZE, all_ids, assert_searches_alike,  # noqa: F401
-                            build_sharded, carriers, count, date_key, group_counts, open_group, open_search,
-                            panel, settled, shown_ids, status, what_is_shown)
 
 from archivegen.records.model import Record
+from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
+
+# The helpers and the fixtures `page` (checked_page) and `model` (records_by_id) live in
+# search_support; they are imported here by name, as other modules import them.
+from search_support import (  # noqa: F401
+    FILTER_VALUES,
+    MODEL_ID,
+    PAGE_SIZE,
+    all_ids,
+    assert_searches_alike,
+    build_sharded,
+    carriers,
+    checked_page,
+    count,
+    date_key,
+    group_counts,
+    open_group,
+    open_search,
+    panel,
+    records_by_id,
+    settled,
+    shown_ids,
+    status,
+    what_is_shown,
+)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def model(sample_model: dict[str, Record]) -> dict[str, Record]:
-    return sample_model
 
 
 @pytest.fixture(scope="session", params=["root", "sharded"])
@@ -36,15 +51,6 @@ def site_url(request: pytest.FixtureRequest, serve_site: Any) -> str:
     if request.param == "root":
         return serve_site(request.getfixturevalue("sample_site_root"), "/") + "/search/"
     return serve_site(request.getfixturevalue("sharded_site"), "/archive/") + "/archive/search/"
-
-
-@pytest.fixture
-def page(chromium: Any) -> Any:
-    page = new_page(chromium)
-    yield page
-    errors = page.errors
-    page.close()
-    assert errors == [], "the browser console reported errors"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,7 +151,7 @@ def test_date_range_keeps_records_whose_dates_overlap_it(page: Any, site_url: st
     assert all(model[rid].date.lower.year <= 1955 for rid in all_ids(page))
 
 
-def test_a_shared_url_restores_the_same_search_and_back_returns(page: Any, site_url: str, chromium: Any) -> None:  # noqa: F811
+def test_a_shared_url_restores_the_same_search_and_back_returns(page: Any, site_url: str, chromium: Any) -> None:
     open_search(page, site_url)
     page.fill("#search-q", "Nagy")
     page.press("#search-q", "Enter")
@@ -191,7 +197,7 @@ def test_header_search_box_leads_to_results(page: Any, site_url: str) -> None:
 
 
 def test_sharded_index_gives_the_counts_filters_and_order_of_one_index(
-        chromium: Any, serve_site: Any, sample_site: Path, sharded_site: Path) -> None:  # noqa: F811
+        chromium: Any, serve_site: Any, sample_site: Path, sharded_site: Path) -> None:
     manifest = json.loads((sharded_site / "pagefind" / "shards.json").read_text())
     assert len(manifest["shards"]) == 8 and sum(manifest["pages"]) == 282
     one = serve_site(sample_site, "/archive/") + "/archive/search/"

@@ -16,12 +16,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_sample
-from search_support import (FILTER_VALUES, MODEL_ID, assert_searches_alike, build_sharded, carriers, count,
-                            group_counts, open_group, open_search, settled, status)
-from test_search_browser import model, page  # noqa: F401 - fixtures (the sample's records; a checked page)
 
 from archivegen.records.model import Record
+from conftest import copy_sample
+from search_support import (  # noqa: F401 - fixtures `page` and `model`
+    FILTER_VALUES,
+    MODEL_ID,
+    assert_searches_alike,
+    build_sharded,
+    carriers,
+    checked_page,
+    count,
+    group_counts,
+    open_group,
+    open_search,
+    records_by_id,
+    settled,
+    status,
+)
 
 pytestmark = pytest.mark.browser
 
