@@ -40,6 +40,9 @@ FACETS = "search/facets/"
 MAX_SPAN_YEARS = 100
 BUNDLE_DIR = "pagefind"
 MANIFEST = "shards.json"
+#: The version of ``shards.json`` and of the index cache's ``state.json`` (index/state.py); the
+#: search page is given it and refuses a manifest of another.
+INDEX_VERSION = 3
 
 # ---------------------------------------------------------------------------------------------
 # What a record page tells Pagefind (rendered by templates/partials/search_fields.html)
@@ -98,7 +101,7 @@ def plan(archive: Archive) -> list[Page]:
             "page_title": "Search", "description": f"Search the records of {s.title}.", "lang": s.language,
             "breadcrumbs": [{"text": "Home", "url": urls.url(s, "")}],
             "config": {
-                "manifest": urls.url(s, f"{BUNDLE_DIR}/{MANIFEST}"), "facets": urls.url(s, FACETS),
+                "manifest": urls.url(s, f"{BUNDLE_DIR}/{MANIFEST}"), "version": INDEX_VERSION, "facets": urls.url(s, FACETS),
                 "filters": [{"key": k, "label": label} for k, label in FILTERS],
                 "base": urls.url(s, ""), "span": SPAN_FILTER, "sort": SORT_KEY, "sort_meta": SORT_META,
                 "browse": BROWSE_TERM,
