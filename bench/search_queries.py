@@ -174,7 +174,7 @@ def run_queries(site: Path, queries: list[Query]) -> list[int | None]:
                 page.wait_for_function(SETTLED)
                 hrefs: list[Any] = page.eval_on_selector_all(
                     "#search-results .result-title", "els => els.map(e => e.getAttribute('href'))")
-                ids = [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs]
+                ids = [h.split("?")[0].rstrip("/").rsplit("/", 1)[-1] for h in hrefs]
                 ranks.append(ids.index(q.target) + 1 if q.target in ids else None)
                 page.close()
             browser.close()

@@ -115,8 +115,12 @@ class _Source:
         return (self.pending if path in self.written and self.pending is not None else self.site) / path
 
 
+_PREPARE = hashlib.sha256(Path(prepare.__file__).read_bytes()).hexdigest()[:16]
+
+
 def _digest(source: _Source, count: int, pages: list[str]) -> str:
-    h = hashlib.sha256(f"pagefind-shard v{INDEX_VERSION} {_pagefind_version()} {count}\n".encode())
+    # The indexed copies are made by prepare.py: a change to it is a change to every shard.
+    h = hashlib.sha256(f"pagefind-shard v{INDEX_VERSION} {_pagefind_version()} {_PREPARE} {count}\n".encode())
     for path in pages:
         data = source(path).read_bytes()
         h.update(f"{path}\0{len(data)}\0".encode())
@@ -399,7 +403,7 @@ def _shard_ids(cache: Path, name: str) -> dict[str, tuple[str, Filters]]:
 def _finish(run: _Build, manifest: Manifest, site: Path, reuse: bool) -> None:
     """Write the vocabulary and the manifest; with a cache, drop what it no longer needs and save
     its state (with the digest of the manifest, so that ``_reusable`` knows the site's bundles)."""
-    _write_vocabulary(run, site, reuse)
+    manifest.vocab_files = _write_vocabulary(run, site, reuse)
     if run.cache is None:
         manifest.write(run.out_root / MANIFEST)
         return
@@ -419,19 +423,20 @@ def _finish(run: _Build, manifest: Manifest, site: Path, reuse: bool) -> None:
     run.state.write(run.cache)
 
 
-def _write_vocabulary(run: _Build, site: Path, reuse: bool) -> None:
+def _write_vocabulary(run: _Build, site: Path, reuse: bool) -> list[str]:
     """``pagefind/vocab/``: the words of every bundle the page merges (stale copies' words stay
     until their shard is indexed again: a correction to such a word finds fewer records)."""
     vocab: Counter[str] = Counter()
     for name in [run.name(k) for k in run.filled] + ([DELTA_DIR] if run.state.delta else []):
         vocab.update(run.vocab.get(name, Counter()))
     folder = run.out_root / prepare.VOCAB_DIR
-    prepare.write_vocabulary(vocab, folder)
+    files = prepare.write_vocabulary(vocab, folder)
     if reuse:
         if _same_files(folder, site / BUNDLE_DIR / prepare.VOCAB_DIR):
             shutil.rmtree(folder)
         else:
             run.written.append(prepare.VOCAB_DIR)
+    return files
 
 
 def _same_files(a: Path, b: Path) -> bool:

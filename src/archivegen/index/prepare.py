@@ -47,8 +47,11 @@ def indexed_copy(page: bytes) -> bytes:
     text = page.decode("utf-8")
     text = _BACKREF.sub("", _FOOTNOTE_REF.sub("", text))
     parts = _TAG.split(text)
-    # Text between tags only: attributes (URLs, ids) keep their dashes.
-    parts[::2] = [_DASH_JOIN.sub(_spaced, p) for p in parts[::2]]
+    # Text between tags only (attributes, URLs and ids keep their dashes), and not the values of
+    # filters, metadata and the sort key, which must stay as the record has them.
+    for i in range(0, len(parts), 2):
+        if i == 0 or "data-pagefind-" not in parts[i - 1]:
+            parts[i] = _DASH_JOIN.sub(_spaced, parts[i])
     return "".join(parts).encode("utf-8")
 
 
@@ -75,21 +78,26 @@ def page_words(page: bytes) -> set[str]:
     return out
 
 
-def chunk_key(word: str) -> str:
-    """The vocabulary file a folded word is in: its first letter (a–z), else ``_``."""
-    first = word[:1]
-    return first if "a" <= first <= "z" else "_"
+def chunk_keys(word: str) -> tuple[str, str]:
+    """The vocabulary files a folded word is in: its first letter, and its first two (a–z; any
+    other character is ``_``). The page checks a word in the small two-letter file and loads the
+    one-letter file only to correct a word that is not there."""
+    first, second = ((c if "a" <= c <= "z" else "_") for c in (word + "_")[:2])
+    return first, first + second
 
 
-def write_vocabulary(vocab: Counter[str], folder: Path) -> None:
-    """``folder/<letter>.json``: {"word": pages, …}, sorted, one file per first letter."""
+def write_vocabulary(vocab: Counter[str], folder: Path) -> list[str]:
+    """``folder/<a>.json`` and ``folder/<ab>.json``: {"word": pages, …}, sorted by word. Returns
+    the files' keys (the manifest lists them, so that the page never asks for a missing one)."""
     chunks: dict[str, dict[str, int]] = {}
     for word in sorted(vocab):
-        chunks.setdefault(chunk_key(word), {})[word] = vocab[word]
+        for key in chunk_keys(word):
+            chunks.setdefault(key, {})[word] = vocab[word]
     folder.mkdir(parents=True, exist_ok=True)
     for key, words in sorted(chunks.items()):
         text = json.dumps(words, ensure_ascii=False, separators=(",", ":"))
         (folder / f"{key}.json").write_text(text + "\n", encoding="utf-8")
+    return sorted(chunks)
 
 
 def read_counts(path: Path) -> Counter[str]:

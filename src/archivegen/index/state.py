@@ -62,7 +62,8 @@ class Manifest:
     - ``hidden``: stale copies inside home shards, Pagefind page id -> the filter values they
       were indexed with (dropped from results and counts);
     - ``indexed``: which indexing of each shard the bundles are (digest prefixes);
-    - ``vocab``: the folder of the vocabulary files (index/prepare.py).
+    - ``vocab``: the folder of the vocabulary files, ``vocab_files``: their names without
+      ``.json`` (index/prepare.py).
     """
 
     shards: list[str]
@@ -71,6 +72,7 @@ class Manifest:
     hidden: dict[str, Filters] = field(default_factory=dict)
     indexed: list[str] = field(default_factory=list)
     vocab: str | None = None
+    vocab_files: list[str] = field(default_factory=list)
 
     def write(self, path: Path) -> None:
         data: dict[str, Any] = {"version": INDEX_VERSION, "shards": self.shards, "pages": self.pages}
@@ -81,5 +83,5 @@ class Manifest:
         if self.indexed:
             data["indexed"] = self.indexed
         if self.vocab:
-            data["vocab"] = self.vocab
+            data["vocab"], data["vocab_files"] = self.vocab, self.vocab_files
         path.write_text(json.dumps(data, sort_keys=True) + "\n", encoding="utf-8")
