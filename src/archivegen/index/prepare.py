@@ -28,6 +28,8 @@ from pathlib import Path
 #: Dashes that join words, to be given space around them.
 _DASH_JOIN = re.compile(r"(?<=\w)[\u2012\u2013\u2014\u2015\u2212](?=\w)")
 _TAG = re.compile(r"(<[^>]*>)")
+#: A tag whose text is a filter, metadata or sort value.
+_VALUE = re.compile(r"\bdata-pagefind-(?:filter|meta|sort)\b")
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.S)
 _BACKREF = re.compile(r'<a [^>]*class="footnote-backref"[^>]*>.*?</a>', re.S)
 _BODY = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-body\b[^>]*>(.*)</\1>", re.S)
@@ -50,7 +52,7 @@ def indexed_copy(page: bytes) -> bytes:
     # Text between tags only (attributes, URLs and ids keep their dashes), and not the values of
     # filters, metadata and the sort key, which must stay as the record has them.
     for i in range(0, len(parts), 2):
-        if i == 0 or "data-pagefind-" not in parts[i - 1]:
+        if i == 0 or not _VALUE.search(parts[i - 1]):
             parts[i] = _DASH_JOIN.sub(_spaced, parts[i])
     return "".join(parts).encode("utf-8")
 

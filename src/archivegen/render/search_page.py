@@ -40,6 +40,9 @@ FACETS = "search/facets/"
 MAX_SPAN_YEARS = 100
 BUNDLE_DIR = "pagefind"
 MANIFEST = "shards.json"
+#: Pagefind's ranking options (its defaults: termFrequency 1, pageLength 0.75, termSaturation 1.4,
+#: termSimilarity 1), chosen with bench/search_queries.py (docs/search.md).
+RANKING: dict[str, float] = {}
 #: The version of ``shards.json`` and of the index cache's ``state.json`` (index/state.py); the
 #: search page is given it and refuses a manifest of another.
 INDEX_VERSION = 3
@@ -106,7 +109,7 @@ def plan(archive: Archive) -> list[Page]:
                 "base": urls.url(s, ""), "span": SPAN_FILTER, "sort": SORT_KEY, "sort_meta": SORT_META,
                 "browse": BROWSE_TERM,
                 "years": [min(years), max(years)] if years else [],
-                "page_size": 20,
+                "page_size": 20, "ranking": RANKING,
             },
         }
 

@@ -146,7 +146,8 @@ async function loadIndex() {
   const delta = manifest.delta ? bundles.length - 1 : -1;
   if (!bundles.length) return { pagefind: null, shards: 0, hidden, delta, vocab };
   const pagefind = await import(`${bundles[0]}pagefind.js`);
-  await pagefind.options({ basePath: bundles[0], baseUrl: config.base, mergeFilter: { shard: "0" } });
+  await pagefind.options({ basePath: bundles[0], baseUrl: config.base, mergeFilter: { shard: "0" },
+    ranking: config.ranking });
   await Promise.all(bundles.slice(1).map((path, i) =>
     pagefind.mergeIndex(path, { baseUrl: config.base, mergeFilter: { shard: String(i + 1) } })));
   // No pagefind.filters(): it loads every filter chunk of every shard (~1.1 MB at 40,000 records).
