@@ -96,7 +96,7 @@ def test_results_do_not_depend_on_what_was_typed_before(page: Any, chromium: Any
     page.wait_for_function(SETTLED)
     box.fill("")
     box.press_sequentially(query, delay=30)
-    page.wait_for_function(f"document.getElementById('search-status').textContent.includes('“Gomulka”')")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('“Gomulka”')")
     page.wait_for_function(SETTLED)
     typed = (status(page), result_ids(page))
 

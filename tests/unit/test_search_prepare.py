@@ -36,7 +36,7 @@ def test_footnote_markers_and_back_arrows_are_dropped():
 
 
 def test_a_page_without_dashes_or_notes_is_unchanged():
-    page = '<html><body><p data-pagefind-body>plain - text, 1956-57</p></body></html>'.encode()
+    page = b'<html><body><p data-pagefind-body>plain - text, 1956-57</p></body></html>'
     assert prepare.indexed_copy(page) == page
 
 

@@ -184,7 +184,7 @@ def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> Counte
             vocab.update(prepare.page_words(data))
             (root / input_name(path)).write_bytes(prepare.indexed_copy(data))
         cmd = pagefind_command() + ["--site", str(root), "--output-path", str(out), "--silent"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
     for name in _UNUSED_BUNDLE_FILES:

@@ -30,13 +30,13 @@ _DASH_JOIN = re.compile(r"(?<=\w)[\u2012\u2013\u2014\u2015\u2212](?=\w)")
 _TAG = re.compile(r"(<[^>]*>)")
 #: A tag whose text is a filter, metadata or sort value.
 _VALUE = re.compile(r"\bdata-pagefind-(?:filter|meta|sort)\b")
-_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.S)
-_BACKREF = re.compile(r'<a [^>]*class="footnote-backref"[^>]*>.*?</a>', re.S)
-_BODY = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-body\b[^>]*>(.*)</\1>", re.S)
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
+_BACKREF = re.compile(r'<a [^>]*class="footnote-backref"[^>]*>.*?</a>', re.DOTALL)
+_BODY = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-body\b[^>]*>(.*)</\1>", re.DOTALL)
 #: An element marked ``data-pagefind-ignore`` (up to the first closing tag of its name: a nested
 #: element of the same name leaves some ignored words in the vocabulary, which costs nothing but
 #: a correction not made).
-_IGNORED = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>", re.S)
+_IGNORED = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>", re.DOTALL)
 #: A word as Pagefind splits text: letters and digits, joined by apostrophes or hyphens it drops.
 _WORD = re.compile(r"\w+")
 #: Words are kept from this length on; shorter ones are not corrected.
