@@ -27,7 +27,7 @@ def test_bad_settings_are_reported_each_at_its_line() -> None:
                                  "  b:\n    text: no label\npage_size: 0\n")
     assert [p.format() for p in problems] == [
         "archive.yaml:1: warning: titel: unknown setting; did you mean 'title'? known: base_url, "
-        "collections, description, language, page_size, people, places, publisher, recent, rights, "
+        "collections, description, language, languages, page_size, people, places, publisher, recent, rights, "
         "subjects, title, types",
         "archive.yaml:1: error: title: required: the archive's name, e.g. 'title: Cold War Documents'",
         'archive.yaml:2: error: base_url: "example.org/" is not an http(s) URL or a path; '

@@ -127,3 +127,10 @@ def test_generated_ids_match_the_id_rule(record_id: str) -> None:
 def test_id_rule_refuses_what_is_not_a_safe_url_segment(name: str) -> None:
     ok = name[0] in ID_ALPHABET and all(c in ID_ALPHABET + "._-" for c in name)
     assert bool(ID_PATTERN.match(name)) == ok
+
+
+def test_a_title_of_white_space_only_is_refused() -> None:
+    record, problems = _validate("title: '   '\ndate: 1956\n")
+    assert record is None
+    assert problems == ["documents/x.md:2: error: title: required, and empty once white space is removed; "
+                        "e.g. 'title: Andropov Report, 1 November 1956'"]

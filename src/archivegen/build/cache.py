@@ -34,7 +34,8 @@ from typing import Any
 
 from archivegen import __version__
 from archivegen.records.load import RawRecord
-from archivegen.records.model import FACETS, Archive, Record
+from archivegen.records.fields import FACET_KEYS
+from archivegen.records.model import Archive, Record
 from archivegen.problems import Problem
 from archivegen.render.views import Page, templates_digest
 
@@ -274,7 +275,7 @@ def site_id(out: Path) -> tuple[int, int]:
 
 def term_table(archive: Archive) -> dict[str, dict[str, tuple[str, tuple[str, ...]]]]:
     return {facet: {name: (t.slug, t.record_ids) for name, t in archive.terms.get(facet, {}).items()}
-            for facet, _, _ in FACETS}
+            for facet in FACET_KEYS}
 
 
 def affected_records(archive: Archive, old: Manifest, changed: set[str]) -> set[str]:

@@ -21,18 +21,17 @@ from typing import Any
 
 import yaml
 
-from archivegen.records.load import RawRecord, decode, find_documents, parse_record, read_record
 from archivegen.commands.new import fresh_id, taken_ids
 from archivegen.problems import Problem, error, sort_problems, warning
+from archivegen.records.fields import BY_NAME, FIELDS
+from archivegen.records.load import RawRecord, decode, find_documents, parse_record, read_record
 from archivegen.records.settings import load_settings
-from archivegen.records.validate import KNOWN_FIELDS, LIST_FIELDS, cross_check, validate_record
+from archivegen.records.validate import cross_check, validate_record
 
 BODY_COLUMNS = ("body", "transcription")
 _SPREADSHEET_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
-#: Front matter order in the written files: the order docs/records.md describes them in.
-ORDER = ("title", "date", "type", "summary", "languages", "creators", "people", "places", "subjects",
-         "collections", "classification", "archive", "source", "rights", "uploaded", "related", "files")
-assert set(ORDER) == set(KNOWN_FIELDS)
+#: The columns an import reads, and their order in the written files: the field table's.
+ORDER = tuple(f.name for f in FIELDS if f.imported)
 
 
 @dataclass
@@ -119,13 +118,13 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
                                   f"{len(header)} columns; is a ';' or a quote missing?"))
             continue
         values = {key: cell.replace("\r\n", "\n").replace("\r", "\n").strip()
-                  for key, cell in zip(header, cells)}
+                  for key, cell in zip(header, cells, strict=False)}
         fields: dict[str, Any] = {}
         for key in ORDER:
             value = values.get(key, "")
             if not value:
                 continue
-            if key in LIST_FIELDS:
+            if BY_NAME[key].kind.multi:
                 # One item per line when the cell has line breaks (Alt+Enter in Excel), which
                 # lets an item contain ';'; otherwise items are separated by ';'.
                 parts = value.split("\n") if "\n" in value else value.split(";")
@@ -194,7 +193,7 @@ def import_fails(problems: list[Problem], strict: bool = False) -> bool:
 
 def _check_header(name: str, header: list[str]) -> list[Problem]:
     problems = []
-    allowed = set(KNOWN_FIELDS) | {"id", *BODY_COLUMNS}
+    allowed = set(ORDER) | {"id", *BODY_COLUMNS}
     seen: dict[str, int] = {}
     for col, key in enumerate(header, start=1):
         if not key:

@@ -8,12 +8,15 @@ a comment giving its meaning and an example, so the file passes ``archivegen che
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 
 import yaml
 
-from archivegen.records.load import ID_PATTERN, find_documents, parse_record
 from archivegen.problems import ArchivegenError, Problem, error
+from archivegen.records.fields import FIELDS
+from archivegen.records.load import ID_PATTERN, find_documents, parse_record
 from archivegen.records.settings import load_settings
 from archivegen.records.slugs import slugify
 from archivegen.records.validate import validate_record
@@ -45,54 +48,27 @@ def _list(values: list[str]) -> str:
     return yaml.safe_dump(values, allow_unicode=True, default_flow_style=True, width=10_000).rstrip("\n")
 
 
-def record_template(title: str, date: str, collections: list[str]) -> str:
-    """The text of a new record file."""
-    coll = _list(collections) if collections else ""
-    lines = f"""\
----
+HEADER = """\
 # A new record. Fill in what you know, delete nothing: an empty field is simply left out.
 # Lists take one name per line ("  - Nagy, Imre") or brackets: ["Nagy, Imre", "Kádár, János"].
 # Put text that contains ': ' or starts with a quote in double quotes.
-# Check your work with: archivegen check      (docs/records.md describes every field)
-title: {_scalar(title)}
-# The document's date in EDTF: 1956-11-01, 1956-11, 1956, 1956~ (approximate),
-# 1956? (uncertain), 195X (the 1950s), 1956-10-23/1956-11-04 (a span).
-date: {_scalar(date)}
-# Kind of document, e.g. Report, Letter, Memorandum, Telegram, Minutes.
-type:
-# One paragraph describing the document (Markdown allowed).
-summary:
-# Languages of the original: names or ISO 639 codes, e.g. [Russian] or [ru, hu].
-languages:
-# Authors: people or bodies, "Family, Given", e.g. ["Andropov, Yuri Vladimirovich"].
-creators:
-# People the document is about, e.g. ["Nagy, Imre", "Kádár, János"].
-people:
-# Places it concerns, e.g. [Budapest, Hungary].
-places:
-# Subjects, e.g. [Neutrality, Warsaw Treaty Organization].
-subjects:
-# Collections it belongs to (descriptions live in archive.yaml).
-collections: {coll}
-# Security classification as marked on the document, e.g. Top Secret.
-classification:
-# The holding archive, e.g. Archive of Foreign Policy of the Russian Federation (AVP RF).
-archive:
-# Where the original or the translation is found: fond, file, pages, publication.
-source:
-# Rights statement: a key from archive.yaml, a rightsstatements.org code (InC-EDU, NoC-US)
-# or a Creative Commons id (CC-BY-4.0, CC0-1.0).
-rights:
-# When the record was added to the archive (EDTF), e.g. 2024-05-01.
-uploaded:
-# Ids of related records (their file names without .md), e.g. [andropov-report-1-november-1956].
-related:
-# Scans or other originals, beside this file, e.g. [scan-p1.jpg, original.pdf].
-files:
-# Below the closing line: the transcription, in Markdown.
----
-"""
-    return "\n".join(line.rstrip() for line in lines.split("\n"))
+# Check your work with: archivegen check      (docs/records.md describes every field)"""
+
+
+def record_template(title: str, date: str, collections: list[str]) -> str:
+    """The text of a new record file: every field of the table, explained (records/fields.py)."""
+    given: dict[str, str] = {"title": _scalar(title), "date": _scalar(date)}
+    if collections:
+        given["collections"] = _list(collections)
+    lines = ["---", HEADER]
+    for f in FIELDS:
+        example = f", e.g. {f.example}" if f.example and f.name not in given else ""
+        help_text = re.sub(r"`([^`]*)`", r"\1", f.help.rstrip(".")).replace("*", "")
+        lines += ["# " + line for line in textwrap.wrap(help_text + example + ".", 96)]
+        lines += [f"# {line}" for line in f.kind.guide]
+        lines.append(f"{f.name}: {given.get(f.name, '')}".rstrip())
+    lines += ["# Below the closing line: the transcription, in Markdown.", "---", ""]
+    return "\n".join(lines)
 
 
 def create_record(root: Path, title: str, date: str, collections: list[str] | None = None,

@@ -149,7 +149,7 @@ def _pagefind_version() -> str:
         from importlib.metadata import version  # noqa: PLC0415
 
         return version("pagefind_bin")
-    except Exception:  # noqa: BLE001 - only a cache key
+    except Exception:
         return "unknown"
 
 
@@ -183,7 +183,7 @@ def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> Counte
             data = source(path).read_bytes()
             vocab.update(prepare.page_words(data))
             (root / input_name(path)).write_bytes(prepare.indexed_copy(data))
-        cmd = pagefind_command() + ["--site", str(root), "--output-path", str(out), "--silent"]
+        cmd = [*pagefind_command(), "--site", str(root), "--output-path", str(out), "--silent"]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")

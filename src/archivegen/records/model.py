@@ -7,37 +7,28 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from archivegen.problems import warning
 from archivegen.records.dates import RecordDate
+from archivegen.records.fields import BY_NAME, FACET_KEYS, facet_field
+from archivegen.records.kinds import Language
 from archivegen.records.rights import Rights
 from archivegen.records.settings import Settings
+from archivegen.records.slugs import RESERVED_SLUGS, assign_slugs
+
+__all__ = ["Archive", "Language", "Record", "Term", "build_model", "make_record", "record_sort_key"]
 
 if TYPE_CHECKING:
     from archivegen.problems import Problem
 
-#: Facets that become browse pages, in navigation order: (facet key, record attribute, label).
-FACETS: tuple[tuple[str, str, str], ...] = (
-    ("collections", "collections", "Collections"),
-    ("people", "people", "People"),
-    ("places", "places", "Places"),
-    ("subjects", "subjects", "Subjects"),
-    ("types", "type", "Types"),
-    ("languages", "languages", "Languages"),
-)
-
-
-@dataclass(frozen=True)
-class Language:
-    """A language a record is written in."""
-
-    code: str
-    """ISO 639-1 code where one exists, else ISO 639-3 ("ru", "hu", "chu")."""
-    name: str
-    """English name ("Russian")."""
-
-
 @dataclass(frozen=True)
 class Record:
-    """One archival record, validated and normalised. Later stages never re-check it."""
+    """One archival record, validated and normalised. Later stages never re-check it.
+
+    Each field of the table (records/fields.py) holds the value its kind normalised, or the
+    kind's empty value when the record leaves it out. The fields every stage knows are typed
+    attributes (read on every page, so plain attributes: no lookup); a field added to the table
+    without an attribute here lives in ``extra``. ``value(name)`` reads either.
+    """
 
     id: str
     """File stem; unique across documents/."""
@@ -81,19 +72,31 @@ class Record:
     """Original files, relative to the archive folder (all exist, inside the archive)."""
     body_line: int = 0
     """File line where the body starts (for messages about the body)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Values of table fields that have no attribute above (do not change it)."""
 
-    @property
-    def type_terms(self) -> tuple[str, ...]:
-        return (self.type,) if self.type else ()
+    def value(self, name: str) -> Any:
+        """A field's value by name (records/fields.py)."""
+        return self.extra[name] if name in self.extra else getattr(self, name)
+
+    def terms(self, name: str) -> tuple[str, ...]:
+        """A field's value as the names a reader sees (see Kind.terms)."""
+        return BY_NAME[name].kind.terms(self.value(name))
 
     def facet_values(self, facet: str) -> tuple[str, ...]:
-        """The term names this record carries in a facet (see FACETS)."""
-        if facet == "types":
-            return self.type_terms
-        if facet == "languages":
-            return tuple(lang.name for lang in self.languages)
-        value: tuple[str, ...] = getattr(self, facet)
-        return value
+        """The term names this record carries in a browse facet ("people", "types"…)."""
+        return self.terms(facet_field(facet).name)
+
+
+#: Record's attributes that are fields of the table (the others go to ``extra``).
+ATTRIBUTES = frozenset(Record.__dataclass_fields__) - {"id", "path", "body", "body_line", "extra"}
+
+
+def make_record(record_id: str, path: str, values: dict[str, Any], body: str = "", body_line: int = 0) -> Record:
+    """A Record from every table field's normalised value."""
+    known = {k: v for k, v in values.items() if k in ATTRIBUTES}
+    extra = {k: v for k, v in values.items() if k not in ATTRIBUTES}
+    return Record(id=record_id, path=path, body=body, body_line=body_line, extra=extra, **known)
 
 
 @dataclass(frozen=True)
@@ -141,16 +144,12 @@ def record_sort_key(record: Record) -> tuple[str, str, str]:
     return (record.date.sort_key, record.title.casefold(), record.id)
 
 
-def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, list["Problem"]]:
+def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, list[Problem]]:
     """Sort records, gather every facet's terms, give each a unique slug."""
-    from archivegen.problems import warning
-    from archivegen.records.slugs import assign_slugs
-    from archivegen.render.urls import RESERVED_SLUGS
-
     ordered = tuple(sorted(records, key=record_sort_key))
     problems = []
     terms: dict[str, dict[str, Term]] = {}
-    for facet, _, _ in FACETS:
+    for facet in FACET_KEYS:
         carriers: dict[str, list[str]] = {}
         first_path: dict[str, str] = {}
         for record in ordered:

@@ -29,10 +29,11 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from archivegen.render import urls
-from archivegen.records.model import FACETS, Archive, Record, Term
-from archivegen.render.views import Page, View, link, record_summary
+from archivegen.records.fields import FACET_KEYS, FACETS
+from archivegen.records.model import Archive, Record, Term
 from archivegen.records.settings import Settings
+from archivegen.render import urls
+from archivegen.render.views import Page, View, link, record_summary
 
 T = TypeVar("T")
 
@@ -43,7 +44,7 @@ PAGE_WINDOW = 2
 #: Letters that Unicode does not decompose but readers file under a Latin letter (Łódź under L).
 _FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
                        "ı": "i", "ħ": "h", "ŧ": "t"})
-_LABELS = {key: label for key, _, label in FACETS}
+_LABELS = {key: f.facet.label for key, f in FACETS if f.facet}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,7 +299,7 @@ def collection_neighbours(archive: Archive, record: Record) -> list[View]:
 def plan(archive: Archive) -> list[Page]:
     size = archive.settings.page_size
     pages: list[Page] = []
-    for facet, _, _ in FACETS:
+    for facet in FACET_KEYS:
         pages.append(Page(urls.facet_index(facet), "facet_index.html",
                           lambda f=facet: facet_index_view(archive, f, False)))
         pages.append(Page(urls.facet_index_by_count(facet), "facet_index.html",

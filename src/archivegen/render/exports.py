@@ -16,12 +16,14 @@ import io
 import json
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
-from archivegen.render import citations
-from archivegen.render import urls
-from archivegen.render.markdown import render_inline
+from archivegen.records.fields import FIELDS
+from archivegen.records.kinds import Files
 from archivegen.records.model import Archive, Record
+from archivegen.render import citations, urls
+from archivegen.render.markdown import render_inline
 from archivegen.render.views import Page, View
 
 RAW = "exports/raw.txt"
@@ -30,60 +32,25 @@ MULTI_SEPARATOR = "; "
 """How records.csv joins multi-valued fields (records.json keeps them as arrays)."""
 
 #: The columns of records.json/.csv: (name, multi-valued, description shown on the /data/ page).
+#: The record's id and page lead; every other column comes from the field table (records/fields.py).
 COLUMNS: tuple[tuple[str, bool, str], ...] = (
     ("id", False, "The record's identifier (its file name without .md)."),
     ("url", False, "The record's page."),
-    ("title", False, "Title."),
-    ("date", False, "Date of the original as EDTF (1956-11-01, 1956-11, 1956~, 1956-10-23/1956-11-04)."),
-    ("date_display", False, "The date as the site shows it."),
-    ("date_start", False, "Earliest day the date can mean (YYYY-MM-DD)."),
-    ("date_end", False, "Latest day the date can mean (YYYY-MM-DD)."),
-    ("type", False, "Kind of document (Report, Telegram…)."),
-    ("summary", False, "Abstract (inline Markdown)."),
-    ("creators", True, 'Authors, people as "Family, Given".'),
-    ("languages", True, "Languages of the original, ISO 639 codes."),
-    ("people", True, 'People mentioned, as "Family, Given".'),
-    ("places", True, "Places mentioned."),
-    ("subjects", True, "Subject terms."),
-    ("collections", True, "Collections the record belongs to."),
-    ("classification", False, "Security classification of the original."),
-    ("archive", False, "Archive holding the original."),
-    ("source", False, "Archival reference of the original."),
-    ("rights", False, "Rights statement: its label."),
-    ("rights_uri", False, "Rights statement: its URI, where it has one."),
-    ("uploaded", False, "When the record was added (EDTF)."),
-    ("related", True, "Ids of related records."),
-    ("files", True, "Original files (URLs)."),
+    *((c.name, f.kind.multi if c.multi is None else c.multi, c.description) for f in FIELDS for c in f.columns),
 )
 
 
 def record_data(archive: Archive, record: Record) -> dict[str, Any]:
     s = archive.settings
-    return {
-        "id": record.id,
-        "url": urls.absolute(s, urls.record(record.id)),
-        "title": record.title,
-        "date": record.date.edtf,
-        "date_display": record.date.display,
-        "date_start": record.date.lower.isoformat(),
-        "date_end": record.date.upper.isoformat(),
-        "type": record.type,
-        "summary": record.summary,
-        "creators": list(record.creators),
-        "languages": [lang.code for lang in record.languages],
-        "people": list(record.people),
-        "places": list(record.places),
-        "subjects": list(record.subjects),
-        "collections": list(record.collections),
-        "classification": record.classification,
-        "archive": record.archive,
-        "source": record.source,
-        "rights": record.rights.label if record.rights else "",
-        "rights_uri": record.rights.uri if record.rights else "",
-        "uploaded": record.uploaded.edtf if record.uploaded else "",
-        "related": list(record.related),
-        "files": [urls.absolute(s, urls.record_file(record.id, f.rsplit("/", 1)[-1])) for f in record.files],
-    }
+    data: dict[str, Any] = {"id": record.id, "url": urls.absolute(s, urls.record(record.id))}
+    for f in FIELDS:
+        value = record.value(f.name)
+        for c in f.columns:
+            data[c.name] = c.value(value) if c.value and value is not None else f.kind.export(value)
+            if isinstance(f.kind, Files):  # published beside the record page: their URLs
+                data[c.name] = [urls.absolute(s, urls.record_file(record.id, n.rsplit("/", 1)[-1]))
+                                for n in data[c.name]]
+    return data
 
 
 def records_json(archive: Archive) -> str:
@@ -135,7 +102,7 @@ def feed_view(archive: Archive) -> View:
             "authors": list(r.creators),
         })
     # No uploads: the newest record date; no records at all: the Unix epoch (never the clock).
-    updated = max((e["updated"] for e in entries),
+    updated = max((str(e["updated"]) for e in entries),
                   default=_timestamp(max((r.date.lower for r in archive.records), default=date(1970, 1, 1))))
     return {
         "feed_id": urls.absolute(s, "") if s.origin else "urn:archivegen:" + s.base_path,
@@ -200,9 +167,9 @@ def plan(archive: Archive, pages: list[Page]) -> list[Page]:
     out: list[Page] = []
     for record in archive.records:
         ids = (record.id,)
-        out.append(_raw(urls.record_file(record.id, "citation.bib"), lambda r=record: citations.bibtex(r, s), ids))
-        out.append(_raw(urls.record_file(record.id, "citation.ris"), lambda r=record: citations.ris(r, s), ids))
-        out.append(_raw(urls.record_file(record.id, "record.json"), lambda r=record: citations.csl_json(r, s), ids))
+        out.append(_raw(urls.record_file(record.id, "citation.bib"), partial(citations.bibtex, record, s), ids))
+        out.append(_raw(urls.record_file(record.id, "citation.ris"), partial(citations.ris, record, s), ids))
+        out.append(_raw(urls.record_file(record.id, "record.json"), partial(citations.csl_json, record, s), ids))
     every = tuple(r.id for r in archive.records)
     out.append(Page("feed.xml", "feed.xml", lambda: feed_view(archive), tuple(r.id for r in feed_records(archive))))
     out.append(Page("data/", "data.html", lambda: data_view(archive)))
@@ -212,5 +179,6 @@ def plan(archive: Archive, pages: list[Page]) -> list[Page]:
     # Sitemaps need absolute URLs: with a bare-path base_url there is no sitemap to point to.
     sitemaps = _sitemap_pages(archive, pages + out) if s.origin else []
     out += sitemaps
-    out.append(Page("robots.txt", "robots.txt", lambda: {"sitemap": urls.absolute(s, "sitemap.xml") if sitemaps else ""}))
+    robots = {"sitemap": urls.absolute(s, "sitemap.xml") if sitemaps else ""}
+    out.append(Page("robots.txt", "robots.txt", lambda: robots))
     return out

@@ -7,18 +7,18 @@ The index itself (shards, Pagefind runs, the delta bundle for edits) is search_i
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from archivegen.records.fields import FILTERS as FIELD_FILTERS
 
 if TYPE_CHECKING:
     from archivegen.records.model import Archive, Record
     from archivegen.render.views import Page
 
 #: Filters readers can narrow by, in the order the search page shows them: (Pagefind key, label).
-FILTERS: tuple[tuple[str, str], ...] = (
-    ("collection", "Collection"), ("type", "Type"), ("language", "Language"), ("person", "Person"),
-    ("place", "Place"), ("subject", "Subject"), ("classification", "Classification"),
-    ("decade", "Decade"), ("year", "Year"), ("rights", "Rights"),
-)
+#: They come from the field table (records/fields.py): a field declares the filters it feeds.
+FILTERS: tuple[tuple[str, str], ...] = tuple((flt.key, flt.label) for flt, _ in FIELD_FILTERS)
 #: Hidden filter: every year a record's date spans (the date range matches on overlap).
 SPAN_FILTER = "span"
 #: Pagefind sort key: the EDTF sort key (lower/upper ISO dates), chronological as a string.
@@ -54,17 +54,10 @@ INDEX_VERSION = 3
 def record_fields(record: Record) -> dict[str, Any]:
     """Filters, sort key and result metadata for one record page."""
     values: list[tuple[str, str]] = []
-    values += [("collection", c) for c in record.collections]
-    values += [("type", record.type)] if record.type else []
-    values += [("language", lang.name) for lang in record.languages]
-    values += [("person", p) for p in record.people]
-    values += [("place", p) for p in record.places]
-    values += [("subject", s) for s in record.subjects]
-    values += [("classification", record.classification)] if record.classification else []
-    values.append(("decade", f"{record.date.decade}s"))
-    # The year a record is filed under, as on the year pages.
-    values.append(("year", str(record.date.year)))
-    values += [("rights", record.rights.label)] if record.rights else []
+    for flt, f in FIELD_FILTERS:
+        value = record.value(f.name)
+        terms = flt.values(value) if flt.values and value is not None else f.kind.terms(value)
+        values += [(flt.key, term) for term in terms]
     span = record.date.years if len(record.date.years) <= MAX_SPAN_YEARS else [record.date.year]
     values += [(SPAN_FILTER, str(y)) for y in span]
     # The id makes every key distinct, so date order is one total order however the pages are
@@ -93,9 +86,9 @@ def facet_counts(archive: Archive) -> dict[str, dict[str, int]]:
 
 def plan(archive: Archive) -> list[Page]:
     """The search page and its whole-archive filter counts (one file per filter key)."""
-    from archivegen.render.views import Page  # noqa: PLC0415 - render imports the feature modules
     from archivegen.render import urls  # noqa: PLC0415
     from archivegen.render.exports import RAW  # noqa: PLC0415
+    from archivegen.render.views import Page  # noqa: PLC0415 - render imports the feature modules
 
     def view() -> dict[str, Any]:
         s = archive.settings
@@ -123,5 +116,5 @@ def plan(archive: Archive) -> list[Page]:
 
     every = tuple(r.id for r in archive.records)
     return [Page("search/", "search.html", view)] + [
-        Page(f"{FACETS}{key}.json", RAW, (lambda k=key: facets(k)), every) for key, _ in FILTERS]
+        Page(f"{FACETS}{key}.json", RAW, partial(facets, key), every) for key, _ in FILTERS]
 

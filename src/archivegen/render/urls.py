@@ -11,11 +11,6 @@ from urllib.parse import quote
 
 from archivegen.records.settings import Settings
 
-FACET_ROOTS = {
-    "collections": "collections", "people": "people", "places": "places",
-    "subjects": "subjects", "types": "types", "languages": "languages",
-}
-
 
 def record(record_id: str) -> str:
     return f"records/{record_id}/"
@@ -26,20 +21,18 @@ def record_file(record_id: str, name: str) -> str:
 
 
 def facet_index(facet: str) -> str:
-    return f"{FACET_ROOTS[facet]}/"
+    return f"{facet}/"
 
 
-#: Segments beside the term pages inside a facet's folder; no term may take them as its slug.
-RESERVED_SLUGS = frozenset({"by-count"})
 
 
 def facet_index_by_count(facet: str) -> str:
     """The facet's terms, most records first (the A–Z list is facet_index)."""
-    return f"{FACET_ROOTS[facet]}/by-count/"
+    return f"{facet}/by-count/"
 
 
 def term(facet: str, slug: str, page: int = 1) -> str:
-    base = f"{FACET_ROOTS[facet]}/{slug}/"
+    base = f"{facet}/{slug}/"
     return base if page == 1 else f"{base}page/{page}/"
 
 

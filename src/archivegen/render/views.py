@@ -11,20 +11,19 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from archivegen import __version__
-from archivegen.render import citations
-from archivegen.render import metadata
-from archivegen.render import search_page as search
-from archivegen.render import urls
-from archivegen.render.markdown import render_inline, render_markdown
-from archivegen.records.model import FACETS, Archive, Record
+from archivegen.records.fields import FACETS, FIELDS, Field
+from archivegen.records.kinds import Date
+from archivegen.records.model import Archive, Record
 from archivegen.records.settings import Settings
+from archivegen.render import citations, metadata, urls
+from archivegen.render import search_page as search
+from archivegen.render.markdown import render_inline, render_markdown
 
 View = dict[str, Any]
 PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -64,8 +63,8 @@ def make_env(root: Path | None, settings: Settings) -> jinja2.Environment:
         url=lambda path: urls.url(settings, path),
         absolute=lambda path: urls.absolute(settings, path),
         asset=lambda name: urls.url(settings, urls.asset(name)),
-        facets=[{"key": key, "label": label, "url": urls.url(settings, urls.facet_index(key))}
-                for key, _, label in FACETS],
+        facets=[{"key": key, "label": f.facet.label, "url": urls.url(settings, urls.facet_index(key))}
+                for key, f in FACETS if f.facet],
         generator=f"archivegen {__version__}",
     )
     env.globals["record_item"] = _item_renderer(env)
@@ -151,28 +150,30 @@ def _term_links(archive: Archive, facet: str, names: tuple[str, ...]) -> list[di
     return out
 
 
+def _detail_terms(archive: Archive, record: Record, f: Field) -> list[dict[str, str]]:
+    """A field's entries in the record page's details list."""
+    value = record.value(f.name)
+    if isinstance(f.kind, Date) and value is not None:
+        # The record's own date leads to the year it is filed under (see browse.py).
+        url = urls.url(archive.settings, urls.year(value.year)) if f.name == "date" else ""
+        return [{"text": value.display, "url": url, "edtf": value.edtf}]
+    if f.facet:
+        return _term_links(archive, f.facet.key, f.kind.terms(value))
+    return [{"text": text, "url": ""} for text in f.kind.terms(value)]
+
+
 def record_view(archive: Archive, record: Record) -> View:
     s = archive.settings
     rows: list[dict[str, Any]] = []
 
-    def row(label: str, key: str, values: list[dict[str, str]]) -> None:
-        if values:
-            rows.append({"label": label, "key": key, "terms": values})
-
-    row("Date", "date", [{"text": record.date.display, "url": urls.url(s, urls.year(record.date.year)),
-                          "edtf": record.date.edtf}])
-    row("Type", "type", _term_links(archive, "types", record.type_terms))
-    row("Creators", "creators", [{"text": c, "url": ""} for c in record.creators])
-    row("Languages", "languages", _term_links(archive, "languages", tuple(l.name for l in record.languages)))
-    row("People", "people", _term_links(archive, "people", record.people))
-    row("Places", "places", _term_links(archive, "places", record.places))
-    row("Subjects", "subjects", _term_links(archive, "subjects", record.subjects))
-    row("Collections", "collections", _term_links(archive, "collections", record.collections))
-    row("Classification", "classification", [{"text": record.classification, "url": ""}] if record.classification else [])
-    row("Archive", "archive", [{"text": record.archive, "url": ""}] if record.archive else [])
-    row("Source", "source", [{"text": record.source, "url": ""}] if record.source else [])
+    for f in FIELDS:
+        if f.details:
+            terms = _detail_terms(archive, record, f)
+            if terms:
+                rows.append({"label": f.label, "key": f.name, "terms": terms})
     related = [record_summary(archive, archive.by_id[r]) for r in record.related if r in archive.by_id]
-    files = [{"name": Path(f).name, "url": urls.url(s, urls.record_file(record.id, Path(f).name))} for f in record.files]
+    files = [{"name": Path(f).name, "url": urls.url(s, urls.record_file(record.id, Path(f).name))}
+             for f in record.files]
     rights = record.rights
     return {
         "page_title": record.title,
@@ -183,7 +184,7 @@ def record_view(archive: Archive, record: Record) -> View:
             "edtf": record.date.edtf,
             "body": record.body,
             "classification": record.classification,
-            "languages": [{"code": l.code, "name": l.name} for l in record.languages],
+            "languages": [{"code": lang.code, "name": lang.name} for lang in record.languages],
             "uploaded": record.uploaded.display if record.uploaded else "",
             "source_path": record.path,
         },
@@ -233,9 +234,11 @@ def record_page(archive: Archive, record: Record) -> Page:
 
 def plan_pages(archive: Archive) -> list[Page]:
     """Every page of the site. Feature modules add their pages here."""
-    from archivegen.render import browse  # noqa: PLC0415 - feature modules import render's views
-    from archivegen.render import exports
-    from archivegen.render import theme
+    from archivegen.render import (
+        browse,
+        exports,
+        theme,
+    )
 
     pages = [Page("", "home.html", lambda: home_view(archive))]
     pages += [record_page(archive, record) for record in archive.records]
