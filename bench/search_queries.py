@@ -39,17 +39,17 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-from search_latency import SETTLED, serve  # noqa: E402
+from search_latency import SETTLED, serve
 
-from archivegen.build.pipeline import load_archive  # noqa: E402
-from archivegen.records.model import Record  # noqa: E402
+from archivegen.build.pipeline import load_archive
+from archivegen.records.model import Record
 
 KINDS = ("title", "name", "telegram", "misspelled", "document", "summary")
 STOP = frozenset("""a an and are as at be by for from in into is it of on or that the this to was were
 with which will would not no has have had he she they his her its their our we you i but if so than
 then there these those been being do does did can could should may might must shall all any some
 such upon also more most other only over under about after before between during without within
-memorandum telegram letter note department state states united embassy secretary""".split())
+memorandum telegram letter note department state states united embassy secretary""".split())  # noqa: SIM905
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -121,7 +121,7 @@ def _query(kind: str, r: Record, titles: Counter[str], df: Counter[str], rng: ra
         return " ".join(w.strip(",.:;()") for w in ws[start:start + n])
     if kind == "name":
         names = [fold(p.split(",")[0]) for p in r.people if p.split(",")[0].strip()]
-        accented = [n for n, p in zip(names, r.people) if fold(p) != p]
+        accented = [n for n, p in zip(names, r.people, strict=True) if fold(p) != p]
         pick = (accented or names)
         if not pick or not title:
             return None
@@ -158,9 +158,9 @@ def _query(kind: str, r: Record, titles: Counter[str], df: Counter[str], rng: ra
 
 def run_queries(site: Path, queries: list[Query]) -> list[int | None]:
     """The rank (1-based) of each query's target among the first page of results, or None."""
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    from playwright.sync_api import sync_playwright
 
-    from browser_support import CHROMIUM, CHROMIUM_ARGS  # noqa: PLC0415 - search_latency put tests/ on the path
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
 
     server, origin = serve(site)
     ranks: list[int | None] = []
@@ -198,13 +198,13 @@ def main() -> None:
     queries = [q for q in make_queries(archive.records, args.per_kind) if q.kind in kinds]
     ranks = run_queries((args.site or args.archive / "site").resolve(), queries)
     if args.show:
-        for q, rank in zip(queries, ranks):
+        for q, rank in zip(queries, ranks, strict=True):
             print(f"{q.kind:10} {rank if rank else '-':>2}  {q.text}  ({q.target})")
         print()
     print("| kind of query | first | top 5 |")
     print("|---|---|---|")
     for kind in KINDS:
-        got = [rank for q, rank in zip(queries, ranks) if q.kind == kind]
+        got = [rank for q, rank in zip(queries, ranks, strict=True) if q.kind == kind]
         if got:
             first = sum(1 for r in got if r == 1)
             top5 = sum(1 for r in got if r is not None and r <= 5)

@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
-from conftest import REPO, make_archive, record_text
 
 from archivegen.build.pipeline import build_archive
+from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
+from conftest import REPO, make_archive, record_text
 
 pytestmark = pytest.mark.browser
 
@@ -120,10 +120,10 @@ def test_rows_tell_records_with_the_same_title_apart(page: Any, sample_url: str)
     titles = rows.locator(".result-title").all_inner_texts()
     metas = rows.locator(".result-meta").all_inner_texts()
     assert titles.count("Editorial Note") >= 2
-    same = [m for t, m in zip(titles, metas) if t == "Editorial Note"]
+    same = [m for t, m in zip(titles, metas, strict=True) if t == "Editorial Note"]
     assert len(set(same)) == len(same), "two rows with one title show the same details"
     ids = result_ids(page)
-    for meta, rid in zip(metas, ids):
+    for meta, rid in zip(metas, ids, strict=True):
         assert rid in meta  # the record id
         assert "Foreign Relations of the United States" in meta or "Hungarian Revolution" in meta  # its collection
 

@@ -97,7 +97,8 @@ def plan(archive: Archive) -> list[Page]:
             "page_title": "Search", "description": f"Search the records of {s.title}.", "lang": s.language,
             "breadcrumbs": [{"text": "Home", "url": urls.url(s, "")}],
             "config": {
-                "manifest": urls.url(s, f"{BUNDLE_DIR}/{MANIFEST}"), "version": INDEX_VERSION, "facets": urls.url(s, FACETS),
+                "manifest": urls.url(s, f"{BUNDLE_DIR}/{MANIFEST}"), "version": INDEX_VERSION,
+                "facets": urls.url(s, FACETS),
                 "filters": [{"key": k, "label": label} for k, label in FILTERS],
                 "base": urls.url(s, ""), "span": SPAN_FILTER, "sort": SORT_KEY, "sort_meta": SORT_META,
                 "browse": BROWSE_TERM,
