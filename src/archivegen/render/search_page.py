@@ -41,8 +41,10 @@ MAX_SPAN_YEARS = 100
 BUNDLE_DIR = "pagefind"
 MANIFEST = "shards.json"
 #: Pagefind's ranking options (its defaults: termFrequency 1, pageLength 0.75, termSaturation 1.4,
-#: termSimilarity 1), chosen with bench/search_queries.py (docs/search.md).
-RANKING: dict[str, float] = {}
+#: termSimilarity 1), chosen with bench/search_queries.py on the sample (docs/search.md): long
+#: records are penalised less (FRUS records run from 1 to 290 KB), and a word found as typed
+#: counts more than one it only begins or shares a stem with.
+RANKING: dict[str, float] = {"pageLength": 0.3, "termSimilarity": 3.0}
 #: The version of ``shards.json`` and of the index cache's ``state.json`` (index/state.py); the
 #: search page is given it and refuses a manifest of another.
 INDEX_VERSION = 3

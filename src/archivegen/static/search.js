@@ -287,8 +287,26 @@ async function search(state) {
       shown = (await mergeSorted(kept, end, order === "newest")).slice(start);
     }
   }
-  const data = await Promise.all(shown.map(dataOf));
-  return { total, start, data, counts, order, corrected, words: query ? queryWords(query) : [] };
+  let data = await Promise.all(shown.map(dataOf));
+  const words = query ? queryWords(query) : [];
+  if (order === "relevance" && words.length) data = titlesFirst(data, words);
+  return { total, start, data, counts, order, corrected, words };
+}
+
+// Within a page of results by relevance, records whose title holds the query's words in order
+// come first, then those whose title holds them all; otherwise Pagefind's order stands. A
+// reader typing (part of) a title means that record.
+function titlesFirst(data, words) {
+  const rank = (d) => {
+    const title = (shown(d.meta.title).match(/[\p{L}\p{N}\p{M}]+/gu) || []).map(fold);
+    const has = (w, i) => (i === words.length - 1 ? title.some((t) => t.startsWith(w)) : title.includes(w));
+    if (!words.every(has)) return 2;
+    for (let at = 0; at + words.length <= title.length; at++) {
+      if (words.every((w, i) => (i === words.length - 1 ? title[at + i].startsWith(w) : title[at + i] === w))) return 0;
+    }
+    return 1;
+  };
+  return data.map((d, i) => [rank(d), i, d]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , d]) => d);
 }
 
 // The words to mark on a record page after a click (highlight.js).
