@@ -7,6 +7,7 @@ zero-results page that helps.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -108,6 +109,23 @@ def test_results_do_not_depend_on_what_was_typed_before(page: Any, chromium: Any
     finally:
         fresh.close()
     assert typed[1] and set(typed[1]) <= records_with("Gomulka")
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranking
+
+
+def test_a_whole_title_typed_finds_its_record_first(page: Any, sample_url: str):
+    """Every 40th sample record whose title no other record has (case aside), title typed whole."""
+    from archivegen.build.pipeline import load_archive
+
+    archive, _ = load_archive(REPO)
+    assert archive is not None
+    titles = Counter(r.title.casefold() for r in archive.records)
+    unique = sorted((r for r in archive.records if titles[r.title.casefold()] == 1), key=lambda r: r.id)
+    for record in unique[::40]:
+        open_search(page, sample_url, record.title)
+        assert result_ids(page)[:1] == [record.id], (record.title, status(page))
 
 
 # ---------------------------------------------------------------------------------------------
