@@ -195,9 +195,7 @@ def record_view(archive: Archive, record: Record) -> View:
         "citation": citations.view(record, s),
         "meta": metadata.head(record, s),
         "search": search.record_fields(record),
-        # A record is filed under the first year its date can mean (see browse.py).
-        "breadcrumbs": [link(s, "Home", ""), link(s, "Years", urls.years_index()),
-                        link(s, str(record.date.year), urls.year(record.date.year))],
+        "breadcrumbs": _browse().record_breadcrumbs(archive, record),
         "neighbours": _browse().collection_neighbours(archive, record),
         "extra": {},
     }
@@ -212,17 +210,13 @@ def _browse() -> Any:
 def home_view(archive: Archive) -> View:
     s = archive.settings
     collections = sorted(archive.terms.get("collections", {}).values(), key=lambda t: t.name.casefold())
-    dated = [r for r in archive.records if r.uploaded]
-    recent = sorted(dated, key=lambda r: (r.uploaded.sort_key if r.uploaded else "", r.date.sort_key, r.id),
-                    reverse=True)[: s.recent]
     return {
         "page_title": s.title,
         "description": s.description or s.title,
         "lang": s.language,
         "collections": [{"name": t.name, "url": urls.url(s, urls.term("collections", t.slug)),
                          "count": t.count, "description": t.description} for t in collections],
-        "recent": [dict(record_summary(archive, r), uploaded=r.uploaded.display if r.uploaded else "")
-                   for r in recent],
+        **_browse().recently_added(archive),
         "total": len(archive.records),
         "breadcrumbs": [],
     }
