@@ -1,10 +1,11 @@
-"""Browse pages: facet indexes, term pages, the years timeline, and collection neighbours. (Issue #3.)
+"""Browse pages: facet indexes, term pages, the years timeline; a record as listings show it, and its
+collection neighbours. (Issue #3.)
 
 Pages planned here, per facet (collections, people, places, subjects, types, languages):
 
 - ``<facet>/`` every term A–Z, grouped by initial letter, with a jump bar on long lists;
 - ``<facet>/by-count/`` the same terms, most records first (a second static page, so both orders
-  work without JavaScript; ``by-count`` is a reserved slug, see urls.RESERVED_SLUGS);
+  work without JavaScript; ``by-count`` is a reserved slug, see slugs.RESERVED_SLUGS);
 - ``<facet>/<slug>/`` and ``<facet>/<slug>/page/<n>/`` a term's records in date order,
   ``Settings.page_size`` a page.
 
@@ -30,13 +31,15 @@ from __future__ import annotations
 import calendar
 import unicodedata
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from archivegen.records.fields import FACET_KEYS, FACETS
 from archivegen.records.model import Archive, Record, Term
 from archivegen.records.settings import Settings
 from archivegen.render import timeline, urls
-from archivegen.render.views import Page, View, link, record_summary
+from archivegen.render.page import Page, View
+from archivegen.render.urls import link
 
 T = TypeVar("T")
 
@@ -48,6 +51,24 @@ PAGE_WINDOW = 2
 _FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
                        "ı": "i", "ħ": "h", "ŧ": "t"})
 _LABELS = {key: f.facet.label for key, f in FACETS if f.facet}
+
+
+# ---------------------------------------------------------------------------------------------
+# A record in a listing
+
+
+def record_summary(archive: Archive, record: Record) -> View:
+    """What a listing shows of a record (one dict per record and build: never change it)."""
+    key = ("summary", record.id)
+    view: View | None = archive.memo.get(key)
+    if view is None:
+        s = archive.settings
+        view = archive.memo[key] = {
+            "id": record.id, "title": record.title, "url": urls.url(s, urls.record(record.id)),
+            "date": record.date.display, "date_iso": record.date.lower.isoformat(),
+            "approximate": record.date.approximate, "type": record.type, "summary": record.summary,
+        }
+    return view
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,26 +456,27 @@ def plan(archive: Archive) -> list[Page]:
     pages: list[Page] = []
     for facet in FACET_KEYS:
         pages.append(Page(urls.facet_index(facet), "facet_index.html",
-                          lambda f=facet: facet_index_view(archive, f, False)))
+                          partial(facet_index_view, archive, facet, False)))
         pages.append(Page(urls.facet_index_by_count(facet), "facet_index.html",
-                          lambda f=facet: facet_index_view(archive, f, True)))
+                          partial(facet_index_view, archive, facet, True)))
         for term in sorted(archive.terms.get(facet, {}).values(), key=lambda t: t.slug):
-            parts = chunks(term.record_ids, size)
-            for n, ids in enumerate(parts, 1):
+            id_parts = chunks(term.record_ids, size)
+            for n, ids in enumerate(id_parts, 1):
                 pages.append(Page(urls.term(facet, term.slug, n), "term.html",
-                                  (lambda t=term, n=n, ids=ids, total=len(parts):
-                                   term_view(archive, t, n, ids, total, (n - 1) * size + 1)),
+                                  partial(term_view, archive, term, n, ids, len(id_parts), (n - 1) * size + 1),
                                   tuple(ids)))
     years = years_of(archive)
-    pages.append(Page(urls.years_index(), "years.html", lambda: years_index_view(archive, years)))
+    pages.append(Page(urls.years_index(), "years.html", partial(years_index_view, archive, years)))
     spanning = [r for r in archive.records if r.date.upper.year > r.date.lower.year]
     for year, records in sorted(years.items()):
         also = [r for r in spanning if r.date.lower.year < year <= r.date.upper.year]
         year_parts = chunks(records, size)
         for n, part in enumerate(year_parts, 1):
             pages.append(Page(urls.year(year, n), "year.html",
-                              (lambda y=year, n=n, part=part, total=len(year_parts), records=records, also=also:
-                               year_view(archive, y, n, part, total, (n - 1) * size + 1, records, also)),
-                              # page 1 also shows the records that began earlier (the manifest must know)
-                              tuple(r.id for r in part) + (tuple(r.id for r in also) if n == 1 else ())))
+                              partial(year_view, archive, year, n, part, len(year_parts), (n - 1) * size + 1,
+                                      records, also),
+                              # Every page of a year shows its month jump list and chart, made from all
+                              # the year's records; page 1 also shows the records that began earlier
+                              # (deps.py must know both).
+                              tuple(r.id for r in records) + (tuple(r.id for r in also) if n == 1 else ())))
     return pages

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from archivegen.render.views import View
+from archivegen.render.page import View
 
 #: Above this many years the years page draws one bar per decade.
 YEARS_MAX = 40
