@@ -28,6 +28,8 @@ from pathlib import Path
 #: Dashes that join words, to be given space around them.
 _DASH_JOIN = re.compile(r"(?<=\w)[\u2012\u2013\u2014\u2015\u2212](?=\w)")
 _TAG = re.compile(r"(<[^>]*>)")
+#: A tag and the text after it, when that text has a dash.
+_RUN = re.compile(r"(<[^>]*>)([^<]*[\u2012\u2013\u2014\u2015\u2212][^<]*)")
 #: A tag whose text is a filter, metadata or sort value.
 _VALUE = re.compile(r"\bdata-pagefind-(?:filter|meta|sort)\b")
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
@@ -48,13 +50,14 @@ def indexed_copy(page: bytes) -> bytes:
     """The page as Pagefind should read it (see the module's docstring)."""
     text = page.decode("utf-8")
     text = _BACKREF.sub("", _FOOTNOTE_REF.sub("", text))
-    parts = _TAG.split(text)
-    # Text between tags only (attributes, URLs and ids keep their dashes), and not the values of
-    # filters, metadata and the sort key, which must stay as the record has them.
-    for i in range(0, len(parts), 2):
-        if i == 0 or not _VALUE.search(parts[i - 1]):
-            parts[i] = _DASH_JOIN.sub(_spaced, parts[i])
-    return "".join(parts).encode("utf-8")
+    # Text runs holding a dash, after their tag (attributes, URLs and ids keep their dashes), and
+    # not the values of filters, metadata and the sort key, which must stay as the record has them.
+    return _RUN.sub(_space_run, text).encode("utf-8")
+
+
+def _space_run(m: re.Match[str]) -> str:
+    tag, run = m.group(1), m.group(2)
+    return m.group() if _VALUE.search(tag) else tag + _DASH_JOIN.sub(_spaced, run)
 
 
 def _spaced(m: re.Match[str]) -> str:
@@ -73,11 +76,8 @@ def page_words(page: bytes) -> set[str]:
     if not m:
         return set()
     text = html.unescape(_TAG.sub(" ", _IGNORED.sub(" ", m.group(2))))
-    out: set[str] = set()
-    for word in _WORD.findall(text.replace("\u200a", " ")):
-        if len(word) >= MIN_WORD and word.isalpha():
-            out.add(fold(word))
-    return out
+    raw = {w for w in _WORD.findall(text.lower()) if len(w) >= MIN_WORD and w.isalpha()}
+    return {fold(w) for w in raw}
 
 
 def chunk_keys(word: str) -> tuple[str, str]:
