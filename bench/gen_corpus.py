@@ -298,7 +298,7 @@ class Gen:
         related = sorted({str(100000 + rng.randrange(n_total)) for _ in range(rng.choice((0, 0, 1, 1, 2, 3)))} - {rid})
         body = self._body(rng, int(_body_len(rng) * 0.9), meta)
 
-        def J(v: object) -> str:  # noqa: N802 - a one-letter helper, as the lines below read
+        def J(v: object) -> str:
             return json.dumps(v, ensure_ascii=False)
 
         fm = ["---",
