@@ -16,7 +16,6 @@ import os
 import pickle
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,7 +28,9 @@ from archivegen.build import cache as mf
 from archivegen.render import search_page as search
 from archivegen.index import pagefind as search_index
 from archivegen.render import urls
-from archivegen.build import write
+from archivegen.build import leftovers, write
+from archivegen.build.detached import die_with_parent, finish_alone
+from archivegen.build.lock import locked
 from archivegen.records.load import RawRecord, find_documents, read_record
 from archivegen.records.model import Archive, Record, build_model
 from archivegen.problems import ArchivegenError, BuildFailed, Problem, error, has_errors, sort_problems
@@ -327,6 +328,7 @@ def _record_keys(archive: Archive, inputs: dict[str, mf.StatKey],
     return keys
 
 
+@locked  # one build of an archive at a time; clears what killed builds left (issue 20)
 def build_archive(root: Path, out: Path | None = None, *, base_url: str | None = None,
                   strict: bool = False, index: bool = True, jobs: int | None = None,
                   progress: Progress | None = None) -> BuildResult:
@@ -413,13 +415,12 @@ def _in_child(func: Callable[..., _Rendered], *args: Any, lost: Callable[[int], 
     ``lost(pid)`` cleans up after a child that ended without a word (killed: out of memory)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return func(*args)
-    fd, name = tempfile.mkstemp(prefix=".archivegen-render-", suffix=".pickle")
-    os.close(fd)
-    result = Path(name)
+    result = leftovers.render_result_file()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
         status = 0
         try:
+            die_with_parent()
             try:
                 outcome: tuple[str, Any] = ("ok", func(*args))
             except BuildFailed as failed:
@@ -610,7 +611,7 @@ def _index_and_commit(root: Path, out: Path, index: bool, progress: Progress, st
             # cache already holds the new bundles, which a full build checks page by page.
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.touch()
-            write.commit(staging, out, files, removed, folders)
+            finish_alone(write.commit, staging, out, files, removed, folders)  # a kill cannot tear it
         else:
             progress.stage("write")
             for file in copy_now:
@@ -619,7 +620,7 @@ def _index_and_commit(root: Path, out: Path, index: bool, progress: Progress, st
                 progress.stage("index", 1)
                 search_index.build_index(staging, cache=mf.cache_dir(root) / "search")
             progress.stage("swap")
-            write.swap(staging, out)
+            finish_alone(write.swap, staging, out)
     except BaseException:
         if staging is not None and staging.exists():
             write.discard(staging)

@@ -29,13 +29,13 @@ import json
 import math
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from archivegen.index.run import run_pagefind
 from archivegen.render import urls
 from archivegen.problems import IndexingFailed
 from archivegen.render.search_page import BUNDLE_DIR, MANIFEST
@@ -174,7 +174,7 @@ def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> None:
         for path in pages:
             _link(source(path), root / input_name(path))
         cmd = pagefind_command() + ["--site", str(root), "--output-path", str(out), "--silent"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = run_pagefind(cmd, len(pages))
     if proc.returncode != 0:
         raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
     for name in _UNUSED_BUNDLE_FILES:
