@@ -175,8 +175,12 @@ def _load(path: Path, kind: type) -> Any:
 def _save(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        pickle.dump((FORMAT, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with open(tmp, "wb") as f:
+            pickle.dump((FORMAT, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:  # a write names no file (disk full): name it, leave no half file
+        tmp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, exc.filename or str(tmp)) from None
     os.replace(tmp, path)
 
 

@@ -61,6 +61,8 @@ def write_file(staging: Path, path: str, data: bytes, replace: bool = False) -> 
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+    except OSError as exc:  # os.write names no file: name it (disk full, a size limit)
+        raise OSError(exc.errno, exc.strerror, name) from None
     finally:
         os.close(fd)
 

@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import quote, unquote, urlsplit
 
 from archivegen.build.pipeline import build_archive
-from archivegen.problems import ArchivegenError, BuildFailed, Problem
+from archivegen.problems import ArchivegenError, BuildFailed, Problem, os_error_message
 from archivegen.records.settings import load_settings, normalise_base_url
 
 PREFIX = "/__archivegen/"
@@ -411,6 +411,9 @@ def _rebuild(root: Path, state: State, base_url: str | None, index: bool, epoch:
         return None
     except ArchivegenError as exc:
         _report_failure(state, [], f"archivegen: error: {exc}")
+        return None
+    except OSError as exc:  # disk full, read-only output…: one line (issue 20)
+        _report_failure(state, [], f"archivegen: error: {os_error_message(exc, f"into {root / 'site'}")}")
         return None
     except Exception:  # a bug in a build must not end the preview; show it and carry on
         _report_failure(state, [], traceback.format_exc().rstrip())
