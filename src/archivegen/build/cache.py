@@ -2,7 +2,7 @@
 
 Kept in ``ROOT/.archivegen-cache/`` (never published):
 
-- ``records/NN.pickle``: every record file parsed and validated, keyed by (size, mtime_ns), so an
+- ``records/NN.pickle``: every record file parsed and validated, keyed by their stat key (``StatKey``), so an
   unchanged file is not read again (in parts by path, so that an edit rewrites one part). Valid only for the same archive.yaml and archivegen code.
 - ``manifest-<out>.pickle``: per output folder, the inputs' stat keys, a key for everything that
   affects every page (archivegen's code, templates, static assets, archive.yaml, base_url), and
@@ -41,8 +41,12 @@ from archivegen.render.views import Page, templates_digest
 
 CACHE_DIR = ".archivegen-cache"
 #: Bumped when the pickled shapes change, so an old cache is ignored rather than misread.
-FORMAT = 1
-StatKey = tuple[int, int]
+FORMAT = 2
+#: (size, mtime_ns, inode, ctime_ns): a file's identity for change detection. Size and mtime alone
+#: miss an edit that keeps both (editors, ``git checkout``, ``rsync -t`` and restored backups set
+#: the mtime back); no tool can set the ctime, which every write moves (issue 20). Free: the same
+#: stat call. (A missing file's key is ``(0, 0)``.)
+StatKey = tuple[int, ...]
 
 
 @dataclass
@@ -97,7 +101,7 @@ def cache_dir(root: Path) -> Path:
 
 
 def scan_inputs(root: Path) -> dict[str, StatKey]:
-    """(size, mtime_ns) of archive.yaml and of every file under documents/ (records and originals)."""
+    """The stat key of archive.yaml and of every file under documents/ (records and originals)."""
     found: dict[str, StatKey] = {}
     docs = root / "documents"
     stack = [docs]
@@ -111,13 +115,16 @@ def scan_inputs(root: Path) -> dict[str, StatKey]:
                     stack.append(Path(entry.path))
                 else:
                     st = entry.stat()
-                    found[Path(entry.path).relative_to(root).as_posix()] = (st.st_size, st.st_mtime_ns)
+                    found[Path(entry.path).relative_to(root).as_posix()] = _key(st)
     return found
 
 
+def _key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
 def _file_key(path: Path) -> StatKey:
-    st = path.stat()
-    return (st.st_size, st.st_mtime_ns)
+    return _key(path.stat())
 
 
 def settings_key(root: Path) -> str:
