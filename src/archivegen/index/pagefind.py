@@ -35,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from archivegen.index.determinism import canonicalise
 from archivegen.index.run import run_pagefind
 from archivegen.render import urls
 from archivegen.problems import IndexingFailed
@@ -179,6 +180,7 @@ def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> None:
         raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
     for name in _UNUSED_BUNDLE_FILES:
         (out / name).unlink(missing_ok=True)
+    canonicalise(out)  # the same bytes for the same pages (issue 20)
 
 
 def _link(src: Path, dst: Path) -> None:
