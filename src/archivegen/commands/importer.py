@@ -21,11 +21,11 @@ from typing import Any
 
 import yaml
 
-from archivegen.records.load import ID_PATTERN, RawRecord, decode, find_documents, parse_record, read_record
 from archivegen.commands.new import fresh_id, taken_ids
-from archivegen.problems import Problem, error, sort_problems, warning
-from archivegen.records.settings import load_settings
+from archivegen.problems import Problem, Severity, error, sort_problems, warning
 from archivegen.records.fields import BY_NAME, FIELDS
+from archivegen.records.load import ID_PATTERN, RawRecord, decode, find_documents, parse_record, read_record
+from archivegen.records.settings import load_settings
 from archivegen.records.validate import cross_check, validate_record
 from archivegen.render.exports import FORMULA_START
 
@@ -121,7 +121,7 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
                                   f"{len(header)} columns; is a ';' or a quote missing?"))
             continue
         values = {key: _unescape(cell.replace("\r\n", "\n").replace("\r", "\n").strip())
-                  for key, cell in zip(header, cells)}
+                  for key, cell in zip(header, cells, strict=False)}
         problems += _formula_warnings(name, number, values)
         fields: dict[str, Any] = {}
         for key in ORDER:
@@ -142,7 +142,8 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
         if record_id and not ID_PATTERN.match(record_id):
             # The id becomes a file name: "../x" or "a/b" would write outside documents/ (issue 20).
             problems.append(error(name, number, "id", f'"{record_id}" is not a valid record id: use letters, '
-                                  "digits, '.', '_' and '-', starting with a letter or digit (e.g. andropov-1956-11-01)"))
+                                  "digits, '.', '_' and '-', starting with a letter or digit "
+                                  "(e.g. andropov-1956-11-01)"))
             continue
         if record_id:
             key = record_id.casefold()
@@ -197,7 +198,7 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
 
 def import_fails(problems: list[Problem], strict: bool = False) -> bool:
     """Errors stop an import; with ``strict`` so do warnings (except for skipped empty rows)."""
-    return any(p.severity.value == "error" or (strict and p.field != "row") for p in problems)
+    return any(p.severity is Severity.ERROR or (strict and p.field != "row") for p in problems)
 
 
 def _check_header(name: str, header: list[str]) -> list[Problem]:
@@ -262,7 +263,7 @@ def write_rows(root: Path, rows: list[Row]) -> list[Path]:
     written: list[Path] = []
     paths = [_inside(root, row.rel) for row in rows]  # before anything is written
     try:
-        for row, path in zip(rows, paths):
+        for row, path in zip(rows, paths, strict=True):
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "x", encoding="utf-8") as fh:
                 written.append(path)

@@ -19,6 +19,7 @@ next save. Watching uses ``watchfiles`` (inotify/FSEvents/ReadDirectoryChanges t
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import mimetypes
@@ -32,15 +33,16 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from archivegen.build.pipeline import build_archive
-from archivegen.problems import ArchivegenError, BuildFailed, Problem, os_error_message
+from archivegen.problems import ArchivegenError, BuildFailed, Problem, Severity, os_error_message
 from archivegen.records.settings import load_settings, normalise_base_url
 
 PREFIX = "/__archivegen/"
@@ -128,7 +130,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "archivegen-serve"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build problems, not one line per request
 
     def do_HEAD(self) -> None:
@@ -255,10 +257,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")  # a reload must show the new build
         self.end_headers()
         if not head:
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
 
 #: Characters a redirect's Location keeps as they are (the rest is percent-encoded again).
@@ -317,7 +317,7 @@ class _Watcher:
 
     WATCHED = ("documents", "templates")
 
-    def __init__(self, root: Path, changes: "queue.Queue[set[str]]") -> None:
+    def __init__(self, root: Path, changes: queue.Queue[set[str]]) -> None:
         self.root, self.changes = root, changes
         self.stop = threading.Event()
         self._tree_stop = threading.Event()
@@ -339,14 +339,14 @@ class _Watcher:
         self._threads.append(thread)
 
     def _tree(self, folders: list[Path], stop: threading.Event) -> None:
-        import watchfiles
+        import watchfiles  # noqa: PLC0415 - a native module, loaded only when watching
 
         for changes in watchfiles.watch(*folders, stop_event=_Either(stop, self.stop),
                                         raise_interrupt=False, rust_timeout=500):
             self.changes.put(self._relative(changes))
 
     def _top_level(self) -> None:
-        import watchfiles
+        import watchfiles  # noqa: PLC0415 - a native module, loaded only when watching
 
         def wanted(change: watchfiles.Change, path: str) -> bool:
             return Path(path).name in ("archive.yaml", *self.WATCHED)
@@ -413,7 +413,8 @@ def _rebuild(root: Path, state: State, base_url: str | None, index: bool, epoch:
         _report_failure(state, [], f"archivegen: error: {exc}")
         return None
     except OSError as exc:  # disk full, read-only output…: one line (issue 20)
-        _report_failure(state, [], f"archivegen: error: {os_error_message(exc, f"into {root / 'site'}")}")
+        near = f"into {root / 'site'}"
+        _report_failure(state, [], f"archivegen: error: {os_error_message(exc, near)}")
         return None
     except Exception:  # a bug in a build must not end the preview; show it and carry on
         _report_failure(state, [], traceback.format_exc().rstrip())
@@ -433,7 +434,7 @@ def _report_failure(state: State, problems: list[Problem], extra: str = "") -> N
     lines = [p.format() for p in problems] + ([extra] if extra else [])
     for line in lines:
         _say(line, err=True)
-    errors = sum(1 for p in problems if p.severity.value == "error")
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     _say(f"build failed: {errors or len(lines)} error(s); still serving the last good site; "
          "fix and save to retry", err=True)
     state.update(ok=False, problems=lines)

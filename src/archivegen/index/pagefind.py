@@ -37,8 +37,8 @@ from typing import Any
 
 from archivegen.index.determinism import canonicalise
 from archivegen.index.run import run_pagefind
-from archivegen.render import urls
 from archivegen.problems import IndexingFailed
+from archivegen.render import urls
 from archivegen.render.search_page import BUNDLE_DIR, MANIFEST
 
 MAX_SHARD_SIZE = 5000
@@ -144,7 +144,7 @@ def _pagefind_version() -> str:
         from importlib.metadata import version  # noqa: PLC0415
 
         return version("pagefind_bin")
-    except Exception:  # noqa: BLE001 - only a cache key
+    except Exception:
         return "unknown"
 
 
@@ -174,7 +174,7 @@ def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> None:
             (root / folder).mkdir(parents=True, exist_ok=True)
         for path in pages:
             _link(source(path), root / input_name(path))
-        cmd = pagefind_command() + ["--site", str(root), "--output-path", str(out), "--silent"]
+        cmd = [*pagefind_command(), "--site", str(root), "--output-path", str(out), "--silent"]
         proc = run_pagefind(cmd, len(pages))
     if proc.returncode != 0:
         raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")

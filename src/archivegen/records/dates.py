@@ -142,7 +142,7 @@ def _explain(text: str) -> str:
 
 def _is_other_edtf(text: str) -> bool:
     """Ask the reference parser whether text is EDTF we do not accept (only on the error path)."""
-    from edtf import parse_edtf  # slow import and parse; bad input only
+    from edtf import parse_edtf  # noqa: PLC0415 - slow import (~0.3 s), needed for bad input only
 
     try:
         parse_edtf(text)
@@ -159,9 +159,7 @@ def _fmt(p: Point) -> str:
         s = f"{_MONTHS[lo.month]} {lo.year}"
     elif p.precision == "year":
         s = str(lo.year)
-    elif p.precision == "decade":
-        s = f"{lo.year}s"
-    else:
+    else:  # a decade (1950s) or a century (1900s)
         s = f"{lo.year}s"
     if p.approximate:
         s = "ca. " + s

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 from slugify import slugify as _slugify
 
+#: The folder beside a facet's term pages that lists its terms by count (urls.facet_index_by_count).
+BY_COUNT = "by-count"
+#: Segments beside the term pages inside a facet's folder; no term may take them as its slug.
+RESERVED_SLUGS = frozenset({BY_COUNT})
 
-@lru_cache(maxsize=None)
+
+@cache
 def slugify(name: str) -> str:
     """ASCII, lowercase, hyphenated: "Kádár, János" -> "kadar-janos". Never empty."""
     slug = _slugify(unicodedata.normalize("NFC", name), max_length=80, word_boundary=True)
