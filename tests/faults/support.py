@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import SRC, make_archive, record_text
@@ -35,11 +36,12 @@ def edit(root: Path, n: int, text: str) -> None:
             path.write_text(data, encoding="utf-8")
 
 
-def start_build(root: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def start_build(root: Path, *extra: str, env: dict[str, str] | None = None,
+                preexec: Callable[[], None] | None = None) -> subprocess.Popen[str]:
     """``archivegen build`` in its own process (as a user starts it)."""
     full = dict(os.environ, PYTHONPATH=str(SRC), **(env or {}))
     return subprocess.Popen([sys.executable, "-m", "archivegen", "build", "--root", str(root), *extra],
-                            env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec)
 
 
 def tree(site: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
@@ -51,7 +53,7 @@ def clean_build(root: Path, dest: Path, *extra: str) -> Path:
     """The archive in ``root`` copied to ``dest`` and built there from nothing; its site."""
     shutil.copytree(root, dest, ignore=shutil.ignore_patterns("site", ".archivegen-cache", ".site-*"))
     proc = start_build(dest, *extra)
-    out, err = proc.communicate(timeout=600)
+    _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
     return dest / "site"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from archivegen.build.pipeline import build_archive
 from support import archive
+
+from archivegen.build.pipeline import build_archive
 
 
 def _same_size_same_mtime(path: Path, old: str, new: str) -> None:

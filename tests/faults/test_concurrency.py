@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from support import archive, clean_build, edit, leftovers, start_build, tree
 
 RUNS = int(os.environ.get("ARCHIVEGEN_FAULT_RUNS", "3"))
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 
 def _finish(proc, timeout: float = 300) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    out, err = proc.communicate(timeout=timeout)  # a hang fails the test here
+    _, err = proc.communicate(timeout=timeout)  # a hang fails the test here
     return proc.returncode, err
 
 

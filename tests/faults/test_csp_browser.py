@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from browser_support import new_page
 
 pytestmark = pytest.mark.browser

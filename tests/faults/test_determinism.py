@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import start_build, tree
 
 from conftest import copy_sample
-from support import start_build, tree
 
 pytestmark = pytest.mark.slow
 

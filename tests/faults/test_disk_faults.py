@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from support import archive, edit, start_build, tree
 
 
@@ -43,13 +42,12 @@ def mount(tmp_path: Path) -> Iterator[callable]:  # type: ignore[valid-type]
 
 
 def _build(root: Path, *extra: str, limit: int | None = None) -> tuple[int, str]:
-    proc = start_build(root, *extra)
-    if limit is not None:
-        proc.kill()
-        proc.wait()
-        env_proc = subprocess.Popen(proc.args, env=None, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                    preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
-        proc = env_proc
+    """``archivegen build`` in its own process; ``limit``: its RLIMIT_FSIZE in bytes."""
+    def preexec() -> None:
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = start_build(root, *extra, preexec=preexec)
     _, err = proc.communicate(timeout=300)
     return proc.returncode, err
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_archive, record_text, run_cli
 from archivegen.build.pipeline import build_archive
 from archivegen.problems import BuildFailed
+from conftest import make_archive, record_text, run_cli
 
 
 def _csv(path: Path, rows: list[list[str]]) -> Path:
