@@ -109,9 +109,12 @@ def chromium() -> Iterator[Any]:
         launched.close()
 
 
-def new_page(browser: Any) -> Any:
-    """A fresh page whose console errors and uncaught exceptions collect in ``page.errors``."""
-    page = browser.new_page()
+def new_page(browser: Any, bypass_csp: bool = False) -> Any:
+    """A fresh page whose console errors and uncaught exceptions collect in ``page.errors``.
+
+    ``bypass_csp``: for tests that inject a script of their own (axe), which the site's
+    Content-Security-Policy rightly refuses."""
+    page = browser.new_page(bypass_csp=bypass_csp)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))

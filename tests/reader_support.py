@@ -165,5 +165,6 @@ def open_page(context: Any, server: SiteServer, kind: PageKind, path: str | None
     page = page or context.new_page()
     page.goto(server.url(kind.path(server.site) if path is None else path), wait_until="load")
     if kind.wait_for:
-        page.wait_for_function(kind.wait_for, timeout=15_000)
+        # A function, not a string: the site's Content-Security-Policy refuses the eval() a string uses.
+        page.wait_for_function(f"() => {kind.wait_for}", timeout=15_000)
     return page

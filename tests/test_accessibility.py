@@ -40,7 +40,10 @@ def axe_source() -> str:
 
 
 def new_context(browser: Any, scheme: str = "light", width: int = 1280, **options: Any) -> Any:
-    return browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, **options)
+    # axe is injected as an inline script, which the site's Content-Security-Policy refuses: the
+    # policy is lifted for this test tool (tests/faults/test_csp_browser.py checks the policy).
+    return browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True,
+                               **options)
 
 
 def describe(violations: list[dict[str, Any]]) -> str:

@@ -136,7 +136,7 @@ def test_search_filters_are_a_sidebar_on_a_wide_screen_and_folded_above_results_
         filters = page.locator("#search-filters")
         results = page.locator("#search-results")
         # Filter groups are collapsed disclosures until opened (their counts load lazily).
-        page.wait_for_function("document.querySelector('#search-filters .filter-toggle') !== null")
+        page.wait_for_function("() => document.querySelector('#search-filters .filter-toggle') !== null")
         seen = {"toggle": toggle.is_visible(), "filters": filters.is_visible()}
         if width < 800:
             toggle.click()

@@ -178,7 +178,7 @@ def test_a_shared_url_restores_the_same_search_and_back_returns(page: Any, site_
         other.close()
     page.go_back()
     page.go_back()
-    page.wait_for_function("!location.search.includes('classification')")
+    page.wait_for_function("() => !location.search.includes('classification')")
     settled(page)
     assert status(page) == unfiltered
 

@@ -135,7 +135,7 @@ def test_typing_shows_the_last_query_and_fetches_ahead(page: Any, site: tuple[st
     open_search(page, url)
     page.click("#search-q")
     page.keyboard.type("Nagy neutrality", delay=15)
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('neutrality')")
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('neutrality')")
     settled(page)
     page.wait_for_timeout(400)
     assert "for “Nagy neutrality”" in status(page)

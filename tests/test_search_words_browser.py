@@ -20,7 +20,7 @@ from conftest import REPO, make_archive, record_text
 
 pytestmark = pytest.mark.browser
 
-SETTLED = ("document.getElementById('search-status').textContent.length > 0"
+SETTLED = ("() => document.getElementById('search-status').textContent.length > 0"
            " && !document.body.classList.contains('search-busy')")
 
 
@@ -93,11 +93,11 @@ def test_results_do_not_depend_on_what_was_typed_before(page: Any, chromium: Any
     page.wait_for_function(SETTLED)
     box = page.locator("#search-q")
     box.fill("t")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('for “t”')")
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('for “t”')")
     page.wait_for_function(SETTLED)
     box.fill("")
     box.press_sequentially(query, delay=30)
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('“Gomulka”')")
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('“Gomulka”')")
     page.wait_for_function(SETTLED)
     typed = (status(page), result_ids(page))
 

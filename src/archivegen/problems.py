@@ -68,3 +68,34 @@ class BuildFailed(ArchivegenError):
 
 class IndexingFailed(ArchivegenError):
     pass
+
+
+#: What to do about the file-system errors a build can meet (issue 20): errno name -> advice.
+_OS_ADVICE = {
+    "ENOSPC": "no space left on the device; free some space (a full build needs room for a second "
+              "copy of the site) and build again",
+    "EDQUOT": "the disk quota is exceeded; free some space and build again",
+    "EROFS": "the file system is read-only; build into a writable folder (archivegen build --out DIR)",
+    "EACCES": "permission denied; build into a folder you may write to (archivegen build --out DIR)",
+    "EPERM": "operation not permitted; build into a folder you may write to (archivegen build --out DIR)",
+    "EFBIG": "the file is larger than the file-size limit (ulimit -f); raise the limit and build again",
+    "EMFILE": "too many open files (ulimit -n); raise the limit and build again",
+    "ENAMETOOLONG": "the path is longer than the file system allows; use a shorter output folder",
+}
+
+
+def os_error_message(exc: OSError, near: str = "a file of the build") -> str:
+    """One line for a file-system failure: the path, what happened, what to do. ``near`` names
+    the place when the error does not (a write to an open file names none)."""
+    import errno  # noqa: PLC0415
+    import re  # noqa: PLC0415
+
+    if exc.errno is None and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        # shutil.copytree's Error: a list of (source, target, "[Errno N] text: …"); the first says it.
+        _, target, why = exc.args[0][0]
+        found = re.match(r"\[Errno (\d+)\] ([^:]*)", str(why))
+        exc = OSError(int(found.group(1)), found.group(2), target) if found else OSError(0, str(why), target)
+    name = errno.errorcode.get(exc.errno or 0, "")
+    what = _OS_ADVICE.get(name) or (exc.strerror or str(exc))
+    where = exc.filename if exc.filename is not None else f"writing {near}"
+    return f"{where}: {what}"

@@ -2,9 +2,9 @@
 
 Kept in the cache folder (``locate``: ``ROOT/.archivegen-cache/`` by default; never published):
 
-- ``records/NN.pickle``, the record cache: every record file parsed and validated, keyed by (size,
-  mtime_ns), so an unchanged file is not read again (in parts by path, so that an edit rewrites
-  one part). Valid only for the same archive.yaml and archivegen code (``settings_key``).
+- ``records/NN.pickle``, the record cache: every record file parsed and validated, keyed by its
+  stat key (``StatKey``), so an unchanged file is not read again (in parts by path, so that an
+  edit rewrites one part). Valid only for the same archive.yaml and archivegen code (``settings_key``).
 - ``state-<out>.pickle``, the build state (``BuildState``), one per output folder: the inputs'
   stat keys, the global key (everything that affects every page: archivegen's code, templates,
   static assets, archive.yaml, base_url), and for every output its template, the records it shows
@@ -38,9 +38,11 @@ CACHE_DIR = ".archivegen-cache"
 #: A folder holding one cache folder per archive (CI caches, read-only checkouts).
 CACHE_ENV = "ARCHIVEGEN_CACHE_DIR"
 #: Bumped when the pickled shapes change, so an old cache is ignored rather than misread.
-FORMAT = 1
-StatKey = tuple[int, int]
-"""(size, mtime_ns) of an input file; (0, 0) when unknown."""
+FORMAT = 2
+StatKey = tuple[int, ...]
+"""(size, mtime_ns, inode, ctime_ns) of an input file; (0, 0) when unknown. Size and mtime alone
+miss an edit that keeps both (editors, ``git checkout``, ``rsync -t`` and restored backups set the
+mtime back); no tool can set the ctime, which every write moves (issue 20). Free: the same stat call."""
 RecordKey = tuple[str, StatKey, bytes]
 """A record's source path, its stat key, and the digest of its metadata (everything but the body)."""
 TermTable = dict[str, dict[str, tuple[str, tuple[str, ...]]]]
@@ -121,7 +123,7 @@ def _archive_folder(root: Path) -> str:
 
 
 def scan_inputs(root: Path) -> dict[str, StatKey]:
-    """(size, mtime_ns) of archive.yaml and of every file under documents/ (records and originals)."""
+    """The stat key of archive.yaml and of every file under documents/ (records and originals)."""
     found: dict[str, StatKey] = {}
     docs = root / "documents"
     stack = [docs]
@@ -135,13 +137,16 @@ def scan_inputs(root: Path) -> dict[str, StatKey]:
                     stack.append(Path(entry.path))
                 else:
                     st = entry.stat()
-                    found[Path(entry.path).relative_to(root).as_posix()] = (st.st_size, st.st_mtime_ns)
+                    found[Path(entry.path).relative_to(root).as_posix()] = _key(st)
     return found
 
 
+def _key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
 def file_key(path: Path) -> StatKey:
-    st = path.stat()
-    return (st.st_size, st.st_mtime_ns)
+    return _key(path.stat())
 
 
 def settings_key(root: Path) -> str:
@@ -183,8 +188,12 @@ def _load(path: Path, kind: type) -> Any:
 def _save(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        pickle.dump((FORMAT, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with open(tmp, "wb") as f:
+            pickle.dump((FORMAT, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:  # a write names no file (disk full): name it, leave no half file
+        tmp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, exc.filename or str(tmp)) from None
     os.replace(tmp, path)
 
 

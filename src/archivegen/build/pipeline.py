@@ -19,8 +19,10 @@ from pathlib import Path
 
 import jinja2
 
-from archivegen.build import cache, deps, workers, write
+from archivegen.build import cache, deps, leftovers, workers, write
 from archivegen.build.cache import BuildState, PageEntry, StatKey
+from archivegen.build.detached import finish_alone
+from archivegen.build.lock import archive_lock
 from archivegen.build.read import load_archive
 from archivegen.index import pagefind as search_index
 from archivegen.problems import (
@@ -119,8 +121,16 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     written at all. ``jobs``: worker processes (default: every core). ``cache_dir``: the build
     cache's folder (default: ``cache.locate``).
     """
-    build = _scan(root, out, base_url, strict, index, jobs, progress or Progress(enabled=False),
-                  cache_dir)
+    root = root.resolve()
+    out = (out or root / "site").resolve()
+    folder = cache.locate(root, out, cache_dir)
+    with archive_lock(folder):  # one build at a time into a site and its cache (a second one waits)
+        leftovers.clean(out, folder)  # what killed builds left behind: only the lock's holder may
+        build = _scan(root, out, folder, base_url, strict, index, jobs, progress or Progress(enabled=False))
+        return _build(build)
+
+
+def _build(build: Build) -> BuildResult:
     if build.incremental and build.last.inputs == build.inputs:
         return _unchanged(build)
     if not build.incremental:
@@ -152,12 +162,9 @@ def check_archive(root: Path, jobs: int | None = None) -> list[Problem]:
 # Scan: what changed since the last build into this folder
 
 
-def _scan(root: Path, out: Path | None, base_url: str | None, strict: bool, index: bool, jobs: int | None,
-          progress: Progress, cache_dir: Path | None = None) -> Build:
+def _scan(root: Path, out: Path, folder: Path, base_url: str | None, strict: bool, index: bool, jobs: int | None,
+          progress: Progress) -> Build:
     started = time.perf_counter()
-    root = root.resolve()
-    out = (out or root / "site").resolve()
-    folder = cache.locate(root, out, cache_dir)
     progress.stage("scan")
     key = cache.global_key(root, base_url, index)
     inputs = cache.scan_inputs(root) if (root / "documents").is_dir() else {}
@@ -374,7 +381,7 @@ def _swap_in(build: Build, done: Rendered, staging: Path) -> None:
         build.progress.stage("index", 1)
         search_index.build_index(staging, cache=build.folder / "search")
     build.progress.stage("swap")
-    write.swap(staging, build.out)
+    finish_alone(write.swap, staging, build.out)  # a kill cannot stop it half-way (issue 20)
 
 
 def _commit_changes(build: Build, done: Rendered, staging: Path, marker: Path) -> None:
@@ -405,4 +412,4 @@ def _commit_changes(build: Build, done: Rendered, staging: Path, marker: Path) -
     # holds the new bundles, which a full build checks page by page.
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.touch()
-    write.commit(staging, build.out, files, done.removed, folders)
+    finish_alone(write.commit, staging, build.out, files, done.removed, folders)  # a kill cannot tear it

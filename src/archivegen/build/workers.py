@@ -28,12 +28,13 @@ import os
 import pickle
 import signal
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
+from archivegen.build.detached import die_with_parent
+from archivegen.build.leftovers import render_result_file
 from archivegen.problems import ArchivegenError, BuildFailed
 from archivegen.progress import Progress
 
@@ -171,9 +172,7 @@ def in_child(func: Callable[[T], R], arg: T, *, lost: Callable[[int], None] = la
     ``lost(pid)`` cleans up after a child that ended without a word (killed: out of memory)."""
     if not can_fork():
         return func(arg)
-    fd, name = tempfile.mkstemp(prefix=".archivegen-render-", suffix=".pickle")
-    os.close(fd)
-    result = Path(name)
+    result = render_result_file()  # named after this process: leftovers.clean knows whose it is
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
         _child(func, arg, result)
@@ -204,6 +203,7 @@ def in_child(func: Callable[[T], R], arg: T, *, lost: Callable[[int], None] = la
 
 def _child(func: Callable[[T], R], arg: T, result: Path) -> NoReturn:
     """The forked child's whole life: run, write the outcome, exit (never return)."""
+    die_with_parent()  # a build killed by kill -9 takes its render process with it (issue 20)
     status = 0
     try:
         try:

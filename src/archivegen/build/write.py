@@ -54,6 +54,8 @@ def write_file(staging: Path, path: str, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+    except OSError as exc:  # os.write names no file: name it (disk full, a size limit)
+        raise OSError(exc.errno, exc.strerror, name) from None
     finally:
         os.close(fd)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from archivegen import __version__
 from archivegen.build.cache import CACHE_DIR, CACHE_ENV
 from archivegen.build.pipeline import build_archive, check_archive
-from archivegen.problems import ArchivegenError, BuildFailed, Problem, Severity, has_errors
+from archivegen.problems import ArchivegenError, BuildFailed, Problem, Severity, has_errors, os_error_message
 from archivegen.progress import Progress
 from archivegen.records.fields import FIELDS
 
@@ -345,6 +345,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except ArchivegenError as exc:
         print(f"archivegen: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # disk full, read-only, a size limit: a message, not a traceback (issue 20)
+        building = getattr(args, "command", "") == "build"
+        near = f"into {args.out or args.root / 'site'} or {args.root / '.archivegen-cache'}" if building else "files"
+        unchanged = "; site/ unchanged" if building else ""
+        print(f"archivegen: error: {os_error_message(exc, near)}{unchanged}", file=sys.stderr)
         return 1
     return 2
 

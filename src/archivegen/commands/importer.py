@@ -24,9 +24,10 @@ import yaml
 from archivegen.commands.new import fresh_id, taken_ids
 from archivegen.problems import Problem, Severity, error, sort_problems, warning
 from archivegen.records.fields import BY_NAME, FIELDS
-from archivegen.records.load import RawRecord, decode, find_documents, parse_record, read_record
+from archivegen.records.load import ID_PATTERN, RawRecord, decode, find_documents, parse_record, read_record
 from archivegen.records.settings import load_settings
 from archivegen.records.validate import cross_check, validate_record
+from archivegen.render.exports import FORMULA_START
 
 BODY_COLUMNS = ("body", "transcription")
 _SPREADSHEET_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
@@ -87,6 +88,8 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
     # exports use tabs: the header line (field names: no commas inside) tells which.
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
+    # Python's csv module refuses cells over 128 KB by default: a long transcription is one cell.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not rows or not any(cell.strip() for cell in rows[0]):
         return [], [error(name, 1, "header", "no header row; the first row names the fields, e.g. "
@@ -117,8 +120,9 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
             problems.append(error(name, number, "row", f"has {len(cells)} cells but the header names "
                                   f"{len(header)} columns; is a ';' or a quote missing?"))
             continue
-        values = {key: cell.replace("\r\n", "\n").replace("\r", "\n").strip()
+        values = {key: _unescape(cell.replace("\r\n", "\n").replace("\r", "\n").strip())
                   for key, cell in zip(header, cells, strict=False)}
+        problems += _formula_warnings(name, number, values)
         fields: dict[str, Any] = {}
         for key in ORDER:
             value = values.get(key, "")
@@ -135,6 +139,12 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
                 fields[key] = value
         body = next((values[c] for c in BODY_COLUMNS if values.get(c)), "")
         record_id = values.get("id", "")
+        if record_id and not ID_PATTERN.match(record_id):
+            # The id becomes a file name: "../x" or "a/b" would write outside documents/ (issue 20).
+            problems.append(error(name, number, "id", f'"{record_id}" is not a valid record id: use letters, '
+                                  "digits, '.', '_' and '-', starting with a letter or digit "
+                                  "(e.g. andropov-1956-11-01)"))
+            continue
         if record_id:
             key = record_id.casefold()
             if key in taken:
@@ -219,12 +229,41 @@ def _at_row(name: str, row: int, problem: Problem) -> Problem:
     return Problem(name, row, problem.field, problem.message, problem.severity)
 
 
+def _unescape(cell: str) -> str:
+    """A cell exported as ``'=…`` (records.csv's guard against formulas) is the text ``=…``."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
+def _formula_warnings(name: str, number: int, values: dict[str, str]) -> list[Problem]:
+    """Cells a spreadsheet would run as formulas are imported as text, with a word about it."""
+    found = []
+    for key, value in values.items():
+        if key in BODY_COLUMNS or not value.startswith(("=", "@")):
+            continue
+        found.append(warning(name, number, key, f'"{value[:40]}" starts with "{value[0]}", which a spreadsheet '
+                             "reads as a formula; imported as text (data/records.csv publishes it "
+                             "with a leading ' so that spreadsheets show it as text)"))
+    return found
+
+
+def _inside(root: Path, rel: str) -> Path:
+    """``root/rel``, refused unless it lies in ``root/documents`` (ids are checked before; this
+    is the last guard against a path that leaves the archive)."""
+    docs = (root / "documents").resolve()
+    path = (root / rel).resolve()
+    if docs not in path.parents:
+        raise ValueError(f"{rel} is outside {docs}")
+    return root / rel
+
+
 def write_rows(root: Path, rows: list[Row]) -> list[Path]:
     """Write every planned file, or none: a file appearing meanwhile undoes the ones written."""
     written: list[Path] = []
+    paths = [_inside(root, row.rel) for row in rows]  # before anything is written
     try:
-        for row in rows:
-            path = root / row.rel
+        for row, path in zip(rows, paths, strict=True):
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "x", encoding="utf-8") as fh:
                 written.append(path)

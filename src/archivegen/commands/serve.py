@@ -23,8 +23,10 @@ import contextlib
 import html
 import json
 import mimetypes
+import os
 import posixpath
 import queue
+import re
 import secrets
 import signal
 import sys
@@ -37,10 +39,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from archivegen.build.pipeline import build_archive
-from archivegen.problems import ArchivegenError, BuildFailed, Problem, Severity
+from archivegen.problems import ArchivegenError, BuildFailed, Problem, Severity, os_error_message
 from archivegen.records.settings import load_settings, normalise_base_url
 
 PREFIX = "/__archivegen/"
@@ -138,8 +140,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._respond(head=False)
 
     def _respond(self, head: bool) -> None:
+        if not allowed_host(self.headers.get("Host"), self.server.server_address[1]):
+            # DNS rebinding: a page from another site whose host name now points at 127.0.0.1
+            # must not read the preview (issue 20). Browsers always send the name they asked for.
+            return self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
+                              b"This preview answers only to localhost and 127.0.0.1.\n", head)
         path = unquote(urlsplit(self.path).path)
         base = self.server.base_path
+        if _UNSAFE.search(path):  # control characters (CR LF: header injection) are never a site path
+            return self._not_found(head, "Not found")
         if path.startswith(PREFIX):
             return self._internal(path[len(PREFIX):], head)
         if path == base.rstrip("/") or (base != "/" and path == "/"):
@@ -148,11 +157,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._not_found(head, f"This preview serves the site under {base}")
         # Normalised from a root, ".." cannot climb out; no leading "/" may make it absolute.
         rel = posixpath.normpath("/" + path[len(base):]).lstrip("/") or "."
-        if "\0" in rel:
-            return self._not_found(head, "Not found")
         found = self._read(rel)
         if found == "dir":
-            return self._redirect(path + "/")
+            return self._redirect(quote(path, safe=_PATH_SAFE) + "/")
         if found is None:
             return self._not_found(head, f"Nothing is built at {path}")
         data, ctype = found
@@ -173,10 +180,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     if not self.path.split("?")[0].endswith("/"):
                         return "dir"
                     target = target / "index.html"
-                data = target.read_bytes()
+                data = read_inside(self.server.site, target)
             except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
                 if attempt == 0 and self._wait_for_build():
                     continue
+                return None
+            except OSError:  # a name too long, a symbolic link loop, a file we may not read
                 return None
             ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
@@ -250,6 +259,36 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not head:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(data)
+
+
+#: Characters a redirect's Location keeps as they are (the rest is percent-encoded again).
+_PATH_SAFE = "/-._~!$&'()*+,;=:@"
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+_LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+def allowed_host(host: str | None, port: int) -> bool:
+    """Whether a request's Host header names this preview (``localhost``, ``127.0.0.1`` or
+    ``[::1]``, with this port or none). A request without one (HTTP/1.0 tools) is answered."""
+    if host is None:
+        return True
+    found = re.fullmatch(r"(\[[0-9a-f:.]*\]|[^:\[\]]*)(?::([0-9]*))?", host.strip().lower())
+    if found is None:
+        return False
+    name, given = found.group(1), found.group(2)
+    if given and given != str(port):
+        return False
+    return name in _LOCAL_NAMES or name.endswith(".localhost")
+
+
+def read_inside(site: Path, target: Path) -> bytes:
+    """``target``'s bytes, refused (FileNotFoundError) when it resolves outside ``site``: a
+    symbolic link in the site must not serve the machine's other files."""
+    real = os.path.realpath(target)
+    if not real.startswith(os.path.realpath(site) + os.sep):
+        raise FileNotFoundError(target)
+    with open(real, "rb") as f:
+        return f.read()
 
 
 def inject(page: bytes, state: dict[str, Any]) -> bytes:
@@ -372,6 +411,10 @@ def _rebuild(root: Path, state: State, base_url: str | None, index: bool, epoch:
         return None
     except ArchivegenError as exc:
         _report_failure(state, [], f"archivegen: error: {exc}")
+        return None
+    except OSError as exc:  # disk full, read-only output…: one line (issue 20)
+        near = f"into {root / 'site'}"
+        _report_failure(state, [], f"archivegen: error: {os_error_message(exc, near)}")
         return None
     except Exception:  # a bug in a build must not end the preview; show it and carry on
         _report_failure(state, [], traceback.format_exc().rstrip())

@@ -29,7 +29,6 @@ import json
 import math
 import os
 import shutil
-import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
@@ -38,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archivegen.index import prepare
+from archivegen.index.determinism import canonicalise
+from archivegen.index.run import run_pagefind
 from archivegen.index.state import Bundle, CacheState, Filters, Manifest
 from archivegen.problems import IndexingFailed
 from archivegen.render import urls
@@ -184,11 +185,12 @@ def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> Counte
             vocab.update(prepare.page_words(data))
             (root / input_name(path)).write_bytes(prepare.indexed_copy(data))
         cmd = [*pagefind_command(), "--site", str(root), "--output-path", str(out), "--silent"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        proc = run_pagefind(cmd, len(pages))
     if proc.returncode != 0:
         raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
     for name in _UNUSED_BUNDLE_FILES:
         (out / name).unlink(missing_ok=True)
+    canonicalise(out)  # the same bytes for the same pages (issue 20)
     return vocab
 
 

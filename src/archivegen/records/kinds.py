@@ -60,6 +60,23 @@ class Context:
         self.problems.append(warning(self.path, self.line(index), self.key, message))
 
 
+#: Control characters (C0 but tab, line feed and carriage return; DEL; C1): invalid in HTML, XML
+#: (the feed) and BibTeX, and never meant in a record (a paste from a PDF or a word processor).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(value: Any) -> str | None:
+    """A message naming the first control character in a value (text, or a list of text), or None."""
+    texts = value if isinstance(value, list) else [value]
+    for i, text in enumerate(texts):
+        found = _CONTROL.search(text) if isinstance(text, str) else None
+        if found:
+            item = f"item {i + 1} " if isinstance(value, list) else ""
+            return (f"{item}contains the control character U+{ord(found.group()):04X} at character "
+                    f"{found.start() + 1}; remove it (often left by a copy from a PDF or a word processor)")
+    return None
+
+
 def clean(text: str) -> str:
     """NFC, every run of white space one space, no space at the ends."""
     return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()

@@ -12,7 +12,7 @@ from typing import Any
 
 from archivegen.problems import Problem, error, has_errors, warning
 from archivegen.records.fields import BY_NAME, FIELDS, NAMES, REQUIRED, RESERVED
-from archivegen.records.kinds import Context, Date, RecordIds, normalise_language
+from archivegen.records.kinds import Context, Date, RecordIds, control_character, normalise_language
 from archivegen.records.load import ID_PATTERN, RawRecord
 from archivegen.records.model import Record, make_record
 from archivegen.records.settings import Settings
@@ -28,6 +28,7 @@ def validate_record(raw: RawRecord, settings: Settings,
     """
     problems = _check_names(raw)
     problems += _check_required(raw)
+    problems += _check_body(raw)
     values: dict[str, Any] = {}
     for f in FIELDS:
         value = raw.fields.get(f.name)
@@ -35,6 +36,11 @@ def validate_record(raw: RawRecord, settings: Settings,
             values[f.name] = f.kind.empty()
             continue
         at = Context(raw.path, raw.id, f.name, _liner(raw, f.name), settings.rights, root, problems)
+        control = control_character(value)
+        if control:  # every kind alike: a field with one is refused (issue 20)
+            at.error(control)
+            values[f.name] = f.kind.empty()
+            continue
         parsed = f.kind.parse(value, at)
         values[f.name] = f.kind.empty() if parsed is None else parsed
         if f.required and parsed is not None and not f.kind.terms(parsed):
@@ -42,6 +48,17 @@ def validate_record(raw: RawRecord, settings: Settings,
     if has_errors(problems) or any(not values[name] for name in REQUIRED):
         return None, problems
     return make_record(raw.id, raw.path, values, raw.body, raw.body_line), problems
+
+
+def _check_body(raw: RawRecord) -> list[Problem]:
+    """The transcription may hold no control character either (it reaches HTML and the feed)."""
+    if control_character(raw.body) is None:  # one scan of the whole text in the common case
+        return []
+    for number, text in enumerate(raw.body.split("\n"), start=raw.body_line):
+        control = control_character(text)
+        if control:
+            return [error(raw.path, number, "body", control)]
+    return []
 
 
 def _liner(raw: RawRecord, key: str) -> Callable[[int | None], int]:

@@ -63,8 +63,23 @@ def records_csv(archive: Archive) -> str:
     writer.writerow([name for name, _, _ in COLUMNS])
     for record in archive.records:
         data = record_data(archive, record)
-        writer.writerow([MULTI_SEPARATOR.join(data[name]) if multi else data[name] for name, multi, _ in COLUMNS])
+        writer.writerow([spreadsheet_safe(MULTI_SEPARATOR.join(data[name]) if multi else data[name])
+                         for name, multi, _ in COLUMNS])
     return out.getvalue()
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection"): the cell's first
+#: character is one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading ``'``
+    (OWASP's advice; Excel and LibreOffice hide it and show the text). ``archivegen import``
+    removes it again, so an exported file imports as it was."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 # ---------------------------------------------------------------------------------------------

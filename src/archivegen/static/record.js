@@ -11,3 +11,7 @@ if (button && summary) {
     button.textContent = open ? button.dataset.less : button.dataset.more;
   });
 }
+
+// Words of a search (?highlight=…): highlight.js marks them; fetched only when there are some.
+const highlighter = document.currentScript && document.currentScript.dataset.highlight;
+if (highlighter && new URLSearchParams(location.search).has("highlight")) import(highlighter);
