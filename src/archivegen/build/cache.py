@@ -5,7 +5,8 @@ Kept in ``ROOT/.archivegen-cache/`` (never published):
 - ``records/NN.pickle``: every record file parsed and validated, keyed by (size, mtime_ns), so an
   unchanged file is not read again (in parts by path, so that an edit rewrites one part). Valid only for the same archive.yaml and archivegen code.
 - ``manifest-<out>.pickle``: per output folder, the inputs' stat keys, a key for everything that
-  affects every page (archivegen's code, templates, static assets, archive.yaml, base_url), and
+  affects every page (archivegen's code, templates, static assets, archive.yaml, the authority
+  files in authorities/, base_url), and
   for every output: its template, the records it shows, and the SHA-256 of its bytes.
 
 What a page depends on (the contract with the views, see ``Page.records``): a page's view may show
@@ -13,7 +14,7 @@ the records in ``page.records``; their related records (both directions); their 
 neighbours (previous and next) in any term's record list; and the URL slug, size and order of
 their terms (when a term gains, loses or reorders records, every member's pages are redone). A page
 with no records (home, indexes, feed…) may show anything and is rendered on every build that
-changed something. Anything else — a template, archive.yaml, base_url, archivegen's code —
+changed something. Anything else — a template, archive.yaml, an authority file, base_url, archivegen's code —
 rebuilds every page.
 """
 
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from archivegen import __version__
+from archivegen.records.authorities import authority_files
 from archivegen.records.load import RawRecord
 from archivegen.records.fields import FACET_KEYS
 from archivegen.records.model import Archive, Record
@@ -142,6 +144,11 @@ def global_key(root: Path, base_url: str | None, index: bool) -> str:
     from archivegen.build.write import STATIC  # noqa: PLC0415 - write imports nothing of ours; avoids a cycle later
 
     h = hashlib.sha256(f"{settings_key(root)}:{templates_digest(root)}:{base_url!r}:{index}".encode())
+    # Authority files: a person's name or description shows on every record that names them, and a
+    # glossary term in any transcription; an edit rebuilds every page (simple, and proved by
+    # tests/test_authorities.py's incremental-equals-clean test).
+    for file in authority_files(root):
+        h.update(file.name.encode() + b"\0" + file.read_bytes())
     for file in sorted(STATIC.rglob("*")):
         if file.is_file():
             h.update(file.relative_to(STATIC).as_posix().encode())

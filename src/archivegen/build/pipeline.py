@@ -30,6 +30,7 @@ from archivegen.render import search_page as search
 from archivegen.index import pagefind as search_index
 from archivegen.render import urls
 from archivegen.build import write
+from archivegen.records.authorities import load_authorities
 from archivegen.records.load import RawRecord, find_documents, read_record
 from archivegen.records.model import Archive, Record, build_model
 from archivegen.problems import ArchivegenError, BuildFailed, Problem, error, has_errors, sort_problems
@@ -237,7 +238,9 @@ def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
         if parsed.record is not None:
             records.append(parsed.record)
     problems += cross_check(raws, records)
-    archive, found = build_model(settings, records)
+    authorities, found = load_authorities(root)  # once per build, in the parent (workers share it)
+    problems += found
+    archive, found = build_model(settings, records, authorities)
     problems += found
     return archive, sort_problems(problems)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from archivegen.records.authorities import Authority, AuthorityFiles
 from archivegen.records.dates import RecordDate
 from archivegen.records.fields import BY_NAME, FACET_KEYS, facet_field
 from archivegen.records.kinds import Language
@@ -110,7 +111,9 @@ class Term:
     record_ids: tuple[str, ...]
     """Records carrying the term, in date order."""
     description: str = ""
-    """From archive.yaml, where given."""
+    """From archive.yaml, where given (else the authority's)."""
+    authority: Authority | None = None
+    """The authority entry the name stands for (its preferred name is the term's name)."""
 
     @property
     def count(self) -> int:
@@ -126,6 +129,15 @@ class Archive:
     """All records in date order (then title, then id)."""
     terms: dict[str, dict[str, Term]] = field(default_factory=dict)
     """facet -> term name -> Term."""
+    authorities: AuthorityFiles = field(default_factory=AuthorityFiles)
+    """The archive's authority files (records/authorities.py)."""
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    """facet -> a name as records write it -> the term it is filed under (only where they differ)."""
+
+    def term_for(self, facet: str, name: str) -> Term | None:
+        """The term a record's name is filed under (an authority's name, or the name itself)."""
+        terms = self.terms.get(facet, {})
+        return terms.get(self.aliases.get(facet, {}).get(name, name))
 
     @cached_property
     def by_id(self) -> dict[str, Record]:
@@ -142,22 +154,59 @@ def record_sort_key(record: Record) -> tuple[str, str, str]:
     return (record.date.sort_key, record.title.casefold(), record.id)
 
 
-def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, list["Problem"]]:
-    """Sort records, gather every facet's terms, give each a unique slug."""
+#: Browse facets whose names an authority of each namespace stands for (records/authorities.py).
+AUTHORITY_FACETS = {"people": "agents", "places": "places"}
+#: Kinds that get a page of a facet even when no record names them there (creators, say).
+_FACET_KINDS = {"people": ("person",), "places": ("place",)}
+
+
+def _file_names(facet: str, names: list[str], authorities: AuthorityFiles) -> tuple[dict[str, str], dict[str, Authority]]:
+    """(name as written -> term name, term name -> authority) for one facet's names."""
+    namespace = AUTHORITY_FACETS.get(facet)
+    if namespace is None or not authorities.entries:
+        return {}, {}
+    aliases: dict[str, str] = {}
+    found: dict[str, Authority] = {}
+    for name in names:
+        a = authorities.find(namespace, name)
+        if a is not None:
+            found[a.name] = a
+            if a.name != name:
+                aliases[name] = a.name
+    for a in authorities.entries:
+        if a.kind in _FACET_KINDS[facet]:
+            found.setdefault(a.name, a)
+    return aliases, found
+
+
+def build_model(settings: Settings, records: list[Record],
+                authorities: AuthorityFiles | None = None) -> tuple[Archive, list["Problem"]]:
+    """Sort records, gather every facet's terms, give each a unique slug. A name that an
+    authority stands for is filed under the authority's preferred name; every person and place
+    with an authority entry gets a term, named by records or not (its page lists what it wrote)."""
     from archivegen.problems import warning
     from archivegen.records.slugs import assign_slugs
     from archivegen.render.urls import RESERVED_SLUGS
 
+    authorities = authorities or AuthorityFiles()
     ordered = tuple(sorted(records, key=record_sort_key))
     problems = []
     terms: dict[str, dict[str, Term]] = {}
+    all_aliases: dict[str, dict[str, str]] = {}
     for facet in FACET_KEYS:
-        carriers: dict[str, list[str]] = {}
-        first_path: dict[str, str] = {}
+        written = {name for record in ordered for name in record.facet_values(facet)} \
+            if facet in AUTHORITY_FACETS and authorities.entries else set()
+        aliases, entries = _file_names(facet, sorted(written), authorities)
+        carriers: dict[str, list[str]] = {name: [] for name in entries}
+        first_path: dict[str, str] = {a.name: a.path for a in entries.values()}
         for record in ordered:
             for name in record.facet_values(facet):
-                carriers.setdefault(name, []).append(record.id)
-                first_path.setdefault(name, record.path)
+                ids = carriers.setdefault(aliases.get(name, name), [])
+                if not ids or ids[-1] != record.id:  # two variants of one name in one record
+                    ids.append(record.id)
+                first_path.setdefault(aliases.get(name, name), record.path)
+        if aliases:
+            all_aliases[facet] = aliases
         slugs, collisions = assign_slugs(list(carriers), RESERVED_SLUGS)
         for base, names in collisions:
             shown = ", ".join(f'"{n}" -> {slugs[n]}' for n in names)
@@ -167,7 +216,9 @@ def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, lis
         # Record names are NFC (validate.py); archive.yaml keys must meet them in the same form.
         descriptions = {unicodedata.normalize("NFC", k): v for k, v in settings.descriptions.get(facet, {}).items()}
         terms[facet] = {
-            name: Term(facet, name, slugs[name], tuple(ids), descriptions.get(name, ""))
+            name: Term(facet, name, slugs[name], tuple(ids),
+                       descriptions.get(name, "") or (entries[name].description if name in entries else ""),
+                       entries.get(name))
             for name, ids in sorted(carriers.items())
         }
-    return Archive(settings, ordered, terms), problems
+    return Archive(settings, ordered, terms, authorities, all_aliases), problems
