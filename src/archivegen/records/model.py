@@ -11,6 +11,7 @@ from archivegen.records.authorities import Authority, AuthorityFiles
 from archivegen.records.dates import RecordDate
 from archivegen.records.fields import BY_NAME, FACET_KEYS, facet_field
 from archivegen.records.kinds import Language
+from archivegen.records.mentions import text_mentions
 from archivegen.records.rights import Rights
 from archivegen.records.settings import Settings
 
@@ -133,6 +134,10 @@ class Archive:
     """The archive's authority files (records/authorities.py)."""
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     """facet -> a name as records write it -> the term it is filed under (only where they differ)."""
+    created: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A people term's name -> the records it created (``creators``), in date order."""
+    text_mentions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(authority kind, name) -> records whose transcription mentions it (records/mentions.py)."""
 
     def term_for(self, facet: str, name: str) -> Term | None:
         """The term a record's name is filed under (an authority's name, or the name itself)."""
@@ -221,4 +226,26 @@ def build_model(settings: Settings, records: list[Record],
                        entries.get(name))
             for name, ids in sorted(carriers.items())
         }
-    return Archive(settings, ordered, terms, authorities, all_aliases), problems
+    created = _created(ordered, authorities, all_aliases.setdefault("people", {}), terms.get("people", {}))
+    if not all_aliases["people"]:
+        del all_aliases["people"]
+    mentions = text_mentions(((r.id, r.body) for r in ordered), authorities.entries) if authorities.entries else {}
+    return Archive(settings, ordered, terms, authorities, all_aliases, created,
+                   {k: tuple(v) for k, v in mentions.items()}), problems
+
+
+def _created(ordered: tuple[Record, ...], authorities: AuthorityFiles, aliases: dict[str, str],
+             people: dict[str, Term]) -> dict[str, tuple[str, ...]]:
+    """People term -> records it created: a creator is the person of that name, or of the
+    authority its name stands for (``aliases`` learns the creators' spellings)."""
+    created: dict[str, list[str]] = {}
+    for record in ordered:
+        for name in record.creators:
+            if name not in aliases and authorities.entries:
+                found = authorities.find("agents", name)
+                if found is not None and found.name != name:
+                    aliases[name] = found.name
+            term = aliases.get(name, name)
+            if term in people:
+                created.setdefault(term, []).append(record.id)
+    return {k: tuple(v) for k, v in created.items()}

@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from archivegen.render import urls
+from archivegen.render import authority_pages, glossaries, urls
 from archivegen.records.fields import FACETS, FACET_KEYS
 from archivegen.records.model import Archive, Record, Term
 from archivegen.render.views import Page, View, link, record_summary
@@ -173,6 +173,8 @@ def term_view(archive: Archive, term: Term, page: int, ids: Sequence[str], pages
         "records": [record_summary(archive, archive.by_id[i]) for i in ids],
         "pagination": pagination(lambda n: urls.term(term.facet, term.slug, n), s, page, pages,
                                  f"Pages of records on {term.name}"),
+        "authority": authority_pages.authority_view(archive, term, page),
+        "glossaries": glossaries.collection_links(archive, term) if page == 1 else [],
     }
 
 
@@ -306,11 +308,14 @@ def plan(archive: Archive) -> list[Page]:
                           lambda f=facet: facet_index_view(archive, f, True)))
         for term in sorted(archive.terms.get(facet, {}).values(), key=lambda t: t.slug):
             parts = chunks(term.record_ids, size)
+            # Page 1 of a person also lists what they created and counts the transcriptions
+            # that mention them: the manifest must know those records too.
+            extra = authority_pages.created_ids(archive, term) + authority_pages.text_only_ids(archive, term)
             for n, ids in enumerate(parts, 1):
                 pages.append(Page(urls.term(facet, term.slug, n), "term.html",
                                   (lambda t=term, n=n, ids=ids, total=len(parts):
                                    term_view(archive, t, n, ids, total, (n - 1) * size + 1)),
-                                  tuple(ids)))
+                                  tuple(ids) + (extra if n == 1 else ())))
     years = years_of(archive)
     pages.append(Page(urls.years_index(), "years.html", lambda: years_index_view(archive, years)))
     spanning = [r for r in archive.records if r.date.upper.year > r.date.lower.year]

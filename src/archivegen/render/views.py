@@ -148,7 +148,7 @@ def record_summary(archive: Archive, record: Record) -> View:
 def _term_links(archive: Archive, facet: str, names: tuple[str, ...]) -> list[dict[str, str]]:
     out = []
     for name in names:
-        term = archive.terms.get(facet, {}).get(name)
+        term = archive.term_for(facet, name)
         out.append(link(archive.settings, name, urls.term(facet, term.slug)) if term else {"text": name, "url": ""})
     return out
 
@@ -160,8 +160,8 @@ def _detail_terms(archive: Archive, record: Record, f: Field) -> list[dict[str, 
         # The record's own date leads to the year it is filed under (see browse.py).
         url = urls.url(archive.settings, urls.year(value.year)) if f.name == "date" else ""
         return [{"text": value.display, "url": url, "edtf": value.edtf}]
-    if f.facet:
-        return _term_links(archive, f.facet.key, f.kind.terms(value))
+    if f.facet or f.links_to:
+        return _term_links(archive, f.facet.key if f.facet else f.links_to, f.kind.terms(value))
     return [{"text": text, "url": ""} for text in f.kind.terms(value)]
 
 
@@ -201,6 +201,8 @@ def record_view(archive: Archive, record: Record) -> View:
         "breadcrumbs": [link(s, "Home", ""), link(s, "Years", urls.years_index()),
                         link(s, str(record.date.year), urls.year(record.date.year))],
         "neighbours": _browse().collection_neighbours(archive, record),
+        "glossary": _features().glossaries.record_glossary(archive, record),
+        "map": _features().maps.record_map(archive, record),
         "extra": {},
     }
 
@@ -209,6 +211,12 @@ def _browse() -> Any:
     from archivegen.render import browse  # noqa: PLC0415 - browse imports render's views
 
     return browse
+
+
+def _features() -> Any:
+    from archivegen.render import features  # noqa: PLC0415 - feature modules import render's views
+
+    return features
 
 
 def home_view(archive: Archive) -> View:
@@ -243,6 +251,7 @@ def plan_pages(archive: Archive) -> list[Page]:
     pages = [Page("", "home.html", lambda: home_view(archive))]
     pages += [record_page(archive, record) for record in archive.records]
     pages += browse.plan(archive)
+    pages += _features().plan(archive)
     pages += search.plan(archive)
     pages += theme.plan(archive)
     # Keep exports last: the sitemap lists every HTML page planned before it.
