@@ -112,3 +112,27 @@ def _map() -> Any:
     from archivegen.render import maps  # noqa: PLC0415 - maps imports this module's neighbours
 
     return maps
+
+
+def page_path(archive: Archive, a: Authority) -> str:
+    """The site path of an entry's page ("" when it has none: organisations, glossary terms)."""
+    facet = {"person": "people", "place": "places"}.get(a.kind)
+    term = archive.terms.get(facet, {}).get(a.name) if facet else None
+    return urls.term(term.facet, term.slug) if term is not None else ""
+
+
+def authorities_json(archive: Archive) -> str:
+    """data/authorities.json: every authority entry, as the authority files give it."""
+    import json  # noqa: PLC0415 - only this export needs it
+
+    rows = []
+    for a in archive.authorities.entries:
+        path = page_path(archive, a)
+        rows.append({
+            "kind": a.kind, "name": a.name, "variants": list(a.variants),
+            "dates": a.dates.edtf if a.dates else "", "description": a.description,
+            "identifiers": {i.scheme: i.value for i in a.identifiers}, "sameAs": [i.url for i in a.identifiers],
+            "latitude": a.latitude, "longitude": a.longitude, "collections": list(a.collections),
+            "url": urls.absolute(archive.settings, path) if path else "",
+        })
+    return json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

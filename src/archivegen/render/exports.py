@@ -151,6 +151,7 @@ def data_view(archive: Archive) -> View:
         "columns": [{"name": n, "multi": m, "description": d} for n, m, d in COLUMNS],
         "json_url": urls.url(s, "data/records.json"), "csv_url": urls.url(s, "data/records.csv"),
         "feed_url": urls.url(s, "feed.xml"),
+        "authorities_url": urls.url(s, "data/authorities.json") if archive.authorities.entries else "",
         "sitemap_url": urls.url(s, "sitemap.xml") if s.origin else "",
     }
 
@@ -175,6 +176,10 @@ def plan(archive: Archive, pages: list[Page]) -> list[Page]:
     out.append(Page("data/", "data.html", lambda: data_view(archive)))
     out.append(_raw("data/records.json", lambda: records_json(archive), every))
     out.append(_raw("data/records.csv", lambda: records_csv(archive), every))
+    if archive.authorities.entries:
+        from archivegen.render.authority_pages import authorities_json  # noqa: PLC0415
+
+        out.append(_raw("data/authorities.json", lambda: authorities_json(archive)))
     out.append(Page("404.html", "404.html", lambda: not_found_view(archive)))
     # Sitemaps need absolute URLs: with a bare-path base_url there is no sitemap to point to.
     sitemaps = _sitemap_pages(archive, pages + out) if s.origin else []
