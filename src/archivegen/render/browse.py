@@ -150,7 +150,14 @@ def facet_index_view(archive: Archive, facet: str, by_count: bool) -> View:
         ],
         "jump": jump,
         "groups": groups,
+        "map_url": urls.url(s, "map/") if facet == "places" and features_plan_has_map(archive) else "",
     }
+
+
+def features_plan_has_map(archive: Archive) -> bool:
+    """Whether the site has a map page (some place with coordinates has a page)."""
+    return any(t.authority is not None and t.authority.has_coordinates
+               for t in archive.terms.get("places", {}).values())
 
 
 def term_view(archive: Archive, term: Term, page: int, ids: Sequence[str], pages: int, first: int) -> View:

@@ -4,8 +4,8 @@ place page and on each record page that names such places.
 Everything is served by the site itself: the basemap is ``assets/basemap.svg`` (Natural Earth
 1:110m countries, public domain; see scripts/make_basemap.py), drawn in plate carrée (x =
 longitude, y = -latitude), so a marker needs no projection library and no tile server. A map is
-an inline SVG that ``<use>``s the basemap and draws a linked marker per place; it works without
-JavaScript. On the map page, ``assets/map.js`` adds moving and zooming (buttons, arrow keys and
+an inline SVG that ``<use>``s the basemap, with a link per place laid over it in HTML (so a pin
+keeps its size, 24 px or more, at any zoom); it works without JavaScript. On the map page, ``assets/map.js`` adds moving and zooming (buttons, arrow keys and
 +/-) and clusters markers that would overlap at the current zoom. The list of places beside each
 map is its accessible alternative.
 """
@@ -53,10 +53,13 @@ def _marker(archive: Archive, a: Authority, path: str) -> dict[str, Any]:
 
 
 def _map_view(archive: Archive, markers: list[dict[str, Any]], label: str) -> View:
+    """An SVG basemap cut to the markers, and the markers as HTML links laid over it (so they
+    keep a reader's size, 24 px and more, at any zoom), placed in percent of the map."""
     x, y, w, h = _view_box([(m["x"], m["y"]) for m in markers])
-    return {"label": label, "view_box": f"{x:g} {y:g} {w:g} {h:g}", "radius": round(w / 90, 3),
-            "font": round(w / 50, 3), "stroke": round(w / 600, 4), "markers": markers,
-            "basemap": urls.url(archive.settings, urls.asset("basemap.svg")) + "#land",
+    for m in markers:
+        m["left"], m["top"] = round(100 * (m["x"] - x) / w, 2), round(100 * (m["y"] - y) / h, 2)
+    return {"label": label, "view_box": f"{x:g} {y:g} {w:g} {h:g}", "stroke": round(w / 600, 4),
+            "markers": markers, "basemap": urls.url(archive.settings, urls.asset("basemap.svg")) + "#land",
             "map_url": urls.url(archive.settings, MAP_PATH)}
 
 
@@ -96,7 +99,7 @@ def map_page_view(archive: Archive) -> View:
         "places": [{"name": m["name"], "url": m["url"], "count": m["count"],
                     "count_text": f"{m['count']} record" + ("" if m["count"] == 1 else "s"),
                     "lat": m["lat"], "lon": m["lon"]} for m in markers],
-        "data": [{"name": m["name"], "url": m["url"], "x": m["x"], "y": m["y"], "count": m["count"]} for m in markers],
+        "data": [{"name": m["name"], "url": m["url"], "x": m["x"], "y": m["y"]} for m in markers],
     }
 
 

@@ -1,39 +1,31 @@
-// The map page (render/maps.py): moving and zooming by buttons, arrow keys and +/-, and markers
-// clustered where they would overlap at the current zoom. Everything is drawn from the page's
-// own data (#map-data) on the site's own basemap: no request leaves the site.
+// The map page (render/maps.py): moving and zooming by buttons, arrow keys and +/-, and places
+// grouped where their pins would overlap at the current zoom. Drawn from the page's own data
+// (#map-data) over the site's own basemap: no request leaves the site.
 (function () {
   "use strict";
   var box = document.querySelector(".map-interactive");
   var data = document.getElementById("map-data");
   if (!box || !data) return;
   var svg = box.querySelector("svg.map");
-  var layer = svg.querySelector(".map-markers");
+  var pins = box.querySelector(".map-pins");
   var places = JSON.parse(data.textContent);
-  var NS = "http://www.w3.org/2000/svg";
   var start = svg.getAttribute("data-view-box").split(" ").map(Number);
   var view = start.slice();
 
   function clamp() {
-    view[2] = Math.min(360, Math.max(4, view[2]));
+    view[2] = Math.min(360, Math.max(2, view[2]));
     view[3] = view[2] / 2;
     view[0] = Math.min(180 - view[2], Math.max(-180, view[0]));
     view[1] = Math.min(90 - view[3], Math.max(-90, view[1]));
   }
 
-  function el(name, attrs, text) {
-    var e = document.createElementNS(NS, name);
-    for (var k in attrs) e.setAttribute(k, attrs[k]);
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-
-  function clusters() {
-    // Greedy: a place joins the first cluster whose centre is closer than a twentieth of the view.
-    var reach = view[2] / 20, out = [];
+  function groups() {
+    // Places closer than ~40 px at this zoom share one group (greedy, in the data's order).
+    var reach = view[2] * 40 / Math.max(box.clientWidth, 1), out = [];
     places.forEach(function (p) {
       for (var i = 0; i < out.length; i++) {
-        var c = out[i];
-        if (Math.abs(c.x - p.x) < reach && Math.abs(c.y - p.y) < reach) { c.members.push(p); return; }
+        var g = out[i];
+        if (Math.abs(g.x - p.x) < reach && Math.abs(g.y - p.y) < reach) { g.members.push(p); return; }
       }
       out.push({x: p.x, y: p.y, members: [p]});
     });
@@ -42,38 +34,43 @@
 
   function zoomTo(members) {
     var xs = members.map(function (p) { return p.x; }), ys = members.map(function (p) { return p.y; });
-    var w = Math.max(4, (Math.max.apply(null, xs) - Math.min.apply(null, xs)) * 1.6,
-                     (Math.max.apply(null, ys) - Math.min.apply(null, ys)) * 3.2);
-    var cx = (Math.max.apply(null, xs) + Math.min.apply(null, xs)) / 2;
-    var cy = (Math.max.apply(null, ys) + Math.min.apply(null, ys)) / 2;
-    view = [cx - w / 2, cy - w / 4, w, w / 2];
+    var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs);
+    var minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
+    var w = Math.max(2, (maxX - minX) * 2.5, (maxY - minY) * 5);
+    view = [(minX + maxX) / 2 - w / 2, (minY + maxY) / 2 - w / 4, w, w / 2];
     draw();
+    box.focus();
+  }
+
+  function place(li, x, y) {
+    li.style.left = (100 * (x - view[0]) / view[2]).toFixed(2) + "%";
+    li.style.top = (100 * (y - view[1]) / view[3]).toFixed(2) + "%";
   }
 
   function draw() {
     clamp();
     svg.setAttribute("viewBox", view.map(function (v) { return +v.toFixed(3); }).join(" "));
-    var r = view[2] / 90, font = view[2] / 50;
-    while (layer.firstChild) layer.removeChild(layer.firstChild);
-    clusters().forEach(function (c) {
-      if (c.members.length === 1) {
-        var p = c.members[0];
-        var a = el("a", {href: p.url, "aria-label": p.name});
-        a.appendChild(el("circle", {cx: p.x, cy: p.y, r: r}));
-        a.appendChild(el("text", {x: p.x + r * 1.4, y: p.y + r * 0.6, "font-size": font}, p.name));
-        layer.appendChild(a);
-        return;
+    box.setAttribute("data-view", svg.getAttribute("viewBox"));
+    while (pins.firstChild) pins.removeChild(pins.firstChild);
+    groups().forEach(function (g) {
+      if (g.x < view[0] || g.x > view[0] + view[2] || g.y < view[1] || g.y > view[1] + view[3]) return;
+      var li = document.createElement("li");
+      place(li, g.x, g.y);
+      if (g.members.length === 1) {
+        var p = g.members[0], a = document.createElement("a"), dot = document.createElement("span"),
+            label = document.createElement("span");
+        a.className = "map-pin"; a.href = p.url;
+        dot.className = "map-dot"; label.className = "map-label"; label.textContent = p.name;
+        a.appendChild(dot); a.appendChild(label); li.appendChild(a);
+      } else {
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "map-cluster"; b.textContent = String(g.members.length);
+        b.setAttribute("aria-label", g.members.length + " places: " +
+          g.members.map(function (p) { return p.name; }).join(", ") + ". Zoom in");
+        b.addEventListener("click", function () { zoomTo(g.members); });
+        li.appendChild(b);
       }
-      var names = c.members.map(function (p) { return p.name; }).join(", ");
-      var g = el("g", {"class": "cluster", role: "button", tabindex: "0",
-                       "aria-label": c.members.length + " places: " + names + ". Zoom in"});
-      g.appendChild(el("circle", {cx: c.x, cy: c.y, r: r * 1.8}));
-      g.appendChild(el("text", {x: c.x, y: c.y, "font-size": font}, String(c.members.length)));
-      g.addEventListener("click", function () { zoomTo(c.members); });
-      g.addEventListener("keydown", function (e) {
-        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); e.stopPropagation(); zoomTo(c.members); }
-      });
-      layer.appendChild(g);
+      pins.appendChild(li);
     });
   }
 
@@ -87,6 +84,7 @@
   function pan(dx, dy) { view[0] += dx * view[2] / 8; view[1] += dy * view[3] / 8; draw(); }
 
   box.addEventListener("keydown", function (e) {
+    if (e.target !== box) return;  // keys on a pin or a group keep their usual meaning
     var keys = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]};
     if (keys[e.key]) { pan(keys[e.key][0], keys[e.key][1]); }
     else if (e.key === "+" || e.key === "=") { zoom(1 / 1.5); }
@@ -103,5 +101,6 @@
     else if (what === "out") zoom(1.5);
     else if (what === "reset") { view = start.slice(); draw(); }
   });
+  window.addEventListener("resize", draw);
   draw();
 })();
