@@ -20,8 +20,8 @@
   }
 
   function groups() {
-    // Places closer than ~40 px at this zoom share one group (greedy, in the data's order).
-    var reach = view[2] * 40 / Math.max(box.clientWidth, 1), out = [];
+    // Places closer than ~48 px at this zoom share one group (greedy, in the data's order).
+    var reach = view[2] * 48 / Math.max(box.clientWidth, 1), out = [];
     places.forEach(function (p) {
       for (var i = 0; i < out.length; i++) {
         var g = out[i];
