@@ -161,34 +161,37 @@ def record_sort_key(record: Record) -> tuple[str, str, str]:
 
 #: Browse facets whose names an authority of each namespace stands for (records/authorities.py).
 AUTHORITY_FACETS = {"people": "agents", "places": "places"}
-#: Kinds that get a page of a facet even when no record names them there (creators, say).
-_FACET_KINDS = {"people": ("person",), "places": ("place",)}
 
 
-def _file_names(facet: str, names: list[str], authorities: AuthorityFiles) -> tuple[dict[str, str], dict[str, Authority]]:
-    """(name as written -> term name, term name -> authority) for one facet's names."""
-    namespace = AUTHORITY_FACETS.get(facet)
-    if namespace is None or not authorities.entries:
-        return {}, {}
-    aliases: dict[str, str] = {}
-    found: dict[str, Authority] = {}
-    for name in names:
-        a = authorities.find(namespace, name)
-        if a is not None:
-            found[a.name] = a
-            if a.name != name:
-                aliases[name] = a.name
-    for a in authorities.entries:
-        if a.kind in _FACET_KINDS[facet]:
-            found.setdefault(a.name, a)
-    return aliases, found
+class _Filing:
+    """Which term a facet's name is filed under: the authority's preferred name where an entry
+    stands for it, else the name as written."""
+
+    def __init__(self, facet: str, authorities: AuthorityFiles) -> None:
+        namespace = AUTHORITY_FACETS.get(facet)
+        self.namespace = namespace if authorities.entries else None
+        self.authorities = authorities
+        self.aliases: dict[str, str] = {}
+        self.entries: dict[str, Authority] = {}
+
+    def term(self, name: str) -> str:
+        if self.namespace is None:
+            return name
+        hit = self.aliases.get(name)
+        if hit is None:
+            a = self.authorities.find(self.namespace, name)
+            hit = self.aliases[name] = a.name if a is not None else name
+            if a is not None:
+                self.entries[a.name] = a
+        return hit
 
 
 def build_model(settings: Settings, records: list[Record],
                 authorities: AuthorityFiles | None = None) -> tuple[Archive, list["Problem"]]:
     """Sort records, gather every facet's terms, give each a unique slug. A name that an
-    authority stands for is filed under the authority's preferred name; every person and place
-    with an authority entry gets a term, named by records or not (its page lists what it wrote)."""
+    authority stands for is filed under the authority's preferred name. A record is also filed
+    under its creators' people pages, where they have one (a record names them, or an authority
+    entry describes them)."""
     from archivegen.problems import warning
     from archivegen.records.slugs import assign_slugs
     from archivegen.render.urls import RESERVED_SLUGS
@@ -198,20 +201,24 @@ def build_model(settings: Settings, records: list[Record],
     problems = []
     terms: dict[str, dict[str, Term]] = {}
     all_aliases: dict[str, dict[str, str]] = {}
+    created: dict[str, tuple[str, ...]] = {}
     for facet in FACET_KEYS:
-        written = {name for record in ordered for name in record.facet_values(facet)} \
-            if facet in AUTHORITY_FACETS and authorities.entries else set()
-        aliases, entries = _file_names(facet, sorted(written), authorities)
-        carriers: dict[str, list[str]] = {name: [] for name in entries}
-        first_path: dict[str, str] = {a.name: a.path for a in entries.values()}
+        filing = _Filing(facet, authorities)
+        carriers: dict[str, list[str]] = {}
+        first_path: dict[str, str] = {}
         for record in ordered:
             for name in record.facet_values(facet):
-                ids = carriers.setdefault(aliases.get(name, name), [])
+                term = filing.term(name)
+                ids = carriers.setdefault(term, [])
                 if not ids or ids[-1] != record.id:  # two variants of one name in one record
                     ids.append(record.id)
-                first_path.setdefault(aliases.get(name, name), record.path)
+                first_path.setdefault(term, record.path)
+        if facet == "people":
+            created = _file_creators(ordered, filing, carriers, first_path)
+        aliases = {k: v for k, v in filing.aliases.items() if k != v}
         if aliases:
             all_aliases[facet] = aliases
+        entries = filing.entries
         slugs, collisions = assign_slugs(list(carriers), RESERVED_SLUGS)
         for base, names in collisions:
             shown = ", ".join(f'"{n}" -> {slugs[n]}' for n in names)
@@ -226,26 +233,25 @@ def build_model(settings: Settings, records: list[Record],
                        entries.get(name))
             for name, ids in sorted(carriers.items())
         }
-    created = _created(ordered, authorities, all_aliases.setdefault("people", {}), terms.get("people", {}))
-    if not all_aliases["people"]:
-        del all_aliases["people"]
     mentions = text_mentions(((r.id, r.body) for r in ordered), authorities.entries) if authorities.entries else {}
     return Archive(settings, ordered, terms, authorities, all_aliases, created,
                    {k: tuple(v) for k, v in mentions.items()}), problems
 
 
-def _created(ordered: tuple[Record, ...], authorities: AuthorityFiles, aliases: dict[str, str],
-             people: dict[str, Term]) -> dict[str, tuple[str, ...]]:
-    """People term -> records it created: a creator is the person of that name, or of the
-    authority its name stands for (``aliases`` learns the creators' spellings)."""
+def _file_creators(ordered: tuple[Record, ...], filing: _Filing, carriers: dict[str, list[str]],
+                   first_path: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """File each record under its creators' people terms (those that exist, or an authority
+    person's); return term -> the records it created."""
     created: dict[str, list[str]] = {}
     for record in ordered:
         for name in record.creators:
-            if name not in aliases and authorities.entries:
-                found = authorities.find("agents", name)
-                if found is not None and found.name != name:
-                    aliases[name] = found.name
-            term = aliases.get(name, name)
-            if term in people:
+            term = filing.term(name)
+            entry = filing.entries.get(term)
+            if term in carriers or (entry is not None and entry.kind == "person"):
                 created.setdefault(term, []).append(record.id)
+                first_path.setdefault(term, record.path)
+    if created:
+        position = {r.id: i for i, r in enumerate(ordered)}
+        for term, ids in created.items():
+            carriers[term] = sorted(set(carriers.get(term, [])) | set(ids), key=position.__getitem__)
     return {k: tuple(v) for k, v in created.items()}
