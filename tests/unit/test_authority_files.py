@@ -35,9 +35,9 @@ def test_an_entry_keeps_every_field() -> None:
 
 def test_a_duplicate_name_is_an_error_on_the_second_entry() -> None:
     _, problems = _parse('- name: "Nagy, Imre"\n  description: a\n- name: "Nagy,  Imre"\n')
-    assert problems == [f'{PEOPLE}:3: error: name: name "Nagy, Imre" is already the name of "Nagy, Imre" '
-                        f"({PEOPLE}:1); a name may stand for one entry only: remove it here or there, or tell "
-                        'them apart ("Nagy, Imre (1896–1958)")']
+    assert problems == [(f'{PEOPLE}:3: error: name: name "Nagy, Imre" is already the name of "Nagy, Imre" '
+                         f"({PEOPLE}:1); a name may stand for one entry only: remove it here or there, or tell "
+                         'them apart ("Nagy, Imre (1896–1958)")')]
 
 
 def test_a_variant_claimed_by_two_people_names_the_variant_line() -> None:

@@ -187,7 +187,7 @@ class _Filing:
 
 
 def build_model(settings: Settings, records: list[Record],
-                authorities: AuthorityFiles | None = None) -> tuple[Archive, list["Problem"]]:
+                authorities: AuthorityFiles | None = None) -> tuple[Archive, list[Problem]]:
     """Sort records, gather every facet's terms, give each a unique slug. A name that an
     authority stands for is filed under the authority's preferred name. A record is also filed
     under its creators' people pages, where they have one (a record names them, or an authority

@@ -39,7 +39,7 @@ def text_only_ids(archive: Archive, term: Term) -> tuple[str, ...]:
 def search_forms(a: Authority) -> list[str]:
     """What the "search the text" links look for: the forms a transcription would use (no
     "Family, Given" inversions: running text says "Kadar" or "János Kádár")."""
-    from archivegen.records.mentions import natural_order  # noqa: PLC0415 - records below render
+    from archivegen.records.mentions import natural_order
 
     forms = [v for v in a.variants if "," not in v] or [natural_order(a.name)]
     return list(dict.fromkeys(forms))
@@ -109,7 +109,7 @@ def authority_view(archive: Archive, term: Term, page: int) -> View | None:
 
 
 def _map() -> Any:
-    from archivegen.render import maps  # noqa: PLC0415 - maps imports this module's neighbours
+    from archivegen.render import maps
 
     return maps
 
@@ -123,7 +123,7 @@ def page_path(archive: Archive, a: Authority) -> str:
 
 def authorities_json(archive: Archive) -> str:
     """data/authorities.json: every authority entry, as the authority files give it."""
-    import json  # noqa: PLC0415 - only this export needs it
+    import json
 
     rows = []
     for a in archive.authorities.entries:

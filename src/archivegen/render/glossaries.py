@@ -19,8 +19,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from functools import partial
 
-import jinja2
+from markupsafe import Markup
 
 from archivegen.records.authorities import Authority, fold
 from archivegen.records.model import Archive, Record, Term
@@ -109,10 +110,10 @@ def plan(archive: Archive) -> list[Page]:
         people, terms = _persons(archive, term.name), _terms(archive, term.name)
         if people:
             pages.append(Page(glossary_path(term.slug, "person"), "glossary.html",
-                              lambda t=term, p=people: _persons_view(archive, t, p)))
+                              partial(_persons_view, archive, term, people)))
         if terms:
             pages.append(Page(glossary_path(term.slug, "term"), "glossary.html",
-                              lambda t=term, g=terms: _terms_view(archive, t, g)))
+                              partial(_terms_view, archive, term, terms)))
     return pages
 
 
@@ -174,12 +175,12 @@ class Glossary:
 
 def _glossary_for(archive: Archive, collections: tuple[str, ...]) -> Glossary:
     key = ("glossary", collections)
-    found = archive.memo.get(key)
+    found: Glossary | None = archive.memo.get(key)
     if found is None:
         wanted = set(collections)
         found = archive.memo[key] = Glossary([a for a in archive.authorities.entries if a.kind == "term"
                                               and (not a.collections or wanted & set(a.collections))])
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def record_glossary(archive: Archive, record: Record) -> View | None:
@@ -193,5 +194,5 @@ def record_glossary(archive: Archive, record: Record) -> View | None:
         term = archive.terms.get("collections", {}).get(name)
         if term is not None:
             links += [dict(l, text=f"{l['text']} ({name})") for l in collection_links(archive, term)]
-    return {"body": jinja2.utils.markupsafe.Markup(body),
+    return {"body": Markup(body),
             "used": [{"term": a.name, "meaning": a.description} for a in used], "links": links}
