@@ -206,9 +206,10 @@ def build_model(settings: Settings, records: list[Record],
         filing = _Filing(facet, authorities)
         carriers: dict[str, list[str]] = {}
         first_path: dict[str, str] = {}
+        term_of = filing.term if filing.namespace else None  # no authorities: no call per name
         for record in ordered:
             for name in record.facet_values(facet):
-                term = filing.term(name)
+                term = term_of(name) if term_of else name
                 ids = carriers.setdefault(term, [])
                 if not ids or ids[-1] != record.id:  # two variants of one name in one record
                     ids.append(record.id)

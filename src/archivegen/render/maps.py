@@ -89,7 +89,7 @@ def map_page_view(archive: Archive) -> View:
     s = archive.settings
     places = _places(archive)
     markers = [dict(_marker(archive, a, path), count=count) for a, path, count in places]
-    view = _map_view(archive, markers, "Map of the places named in the records")
+    view = dict(_map_view(archive, markers, "Map of the places named in the records"), map_url="")
     return {
         "page_title": "Map",
         "description": f"{len(markers)} places named in the records of {s.title}, on a map.",

@@ -20,12 +20,13 @@
   }
 
   function groups() {
-    // Places closer than ~48 px at this zoom share one group (greedy, in the data's order).
-    var reach = view[2] * 48 / Math.max(box.clientWidth, 1), out = [];
+    // Places whose pins would overlap at this zoom share one group (greedy, in the data's order):
+    // a pin is a 24 px dot with its name to the right, so ~130 px across and 28 px high.
+    var perPx = view[2] / Math.max(box.clientWidth, 1), out = [];
     places.forEach(function (p) {
       for (var i = 0; i < out.length; i++) {
         var g = out[i];
-        if (Math.abs(g.x - p.x) < reach && Math.abs(g.y - p.y) < reach) { g.members.push(p); return; }
+        if (Math.abs(g.x - p.x) < 130 * perPx && Math.abs(g.y - p.y) < 30 * perPx) { g.members.push(p); return; }
       }
       out.push({x: p.x, y: p.y, members: [p]});
     });
