@@ -138,7 +138,8 @@ FIELDS: tuple[Field, ...] = (
           "Archival citation of the original or the translation (fond, opis, delo, pages, publication).",
           '"AVP RF, f. 059a, op. 4, p. 6, d. 5"', details=True,
           columns=_col("source", "Archival reference of the original.")),
-    Field("rights", RightsKey(), "Rights", "Rights statement: a key from `archive.yaml`, a rightsstatements.org code (`InC-EDU`, `NoC-US`) "
+    Field("rights", RightsKey(), "Rights",
+          "Rights statement: a key from `archive.yaml`, a rightsstatements.org code (`InC-EDU`, `NoC-US`) "
           "or a Creative Commons id (`CC-BY-4.0`, `CC0-1.0`); see *Rights*.", "InC-EDU",
           filters=(Filter("rights", "Rights", 10),),
           columns=(Column("rights", "Rights statement: its label."),
@@ -161,8 +162,8 @@ REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 #: Names the build derives itself; a record may not set them.
 RESERVED = ("id", "url", "path", "slug", "body", "content", "permalink", "layout", "template")
 #: Browse facets in navigation order: (facet key, field).
-FACETS: tuple[tuple[str, Field], ...] = tuple(
-    (f.facet.key, f) for f in sorted((f for f in FIELDS if f.facet), key=lambda f: f.facet.position if f.facet else 0))
+FACETS: tuple[tuple[str, Field], ...] = tuple(sorted(
+    ((f.facet.key, f) for f in FIELDS if f.facet), key=lambda pair: pair[1].facet.position if pair[1].facet else 0))
 FACET_KEYS: tuple[str, ...] = tuple(key for key, _ in FACETS)
 #: Search filters in the search page's order: (filter, field).
 FILTERS: tuple[tuple[Filter, Field], ...] = tuple(

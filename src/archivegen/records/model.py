@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from archivegen.problems import warning
 from archivegen.records.authorities import Authority, AuthorityFiles
 from archivegen.records.dates import RecordDate
 from archivegen.records.fields import BY_NAME, FACET_KEYS, facet_field
@@ -14,6 +15,7 @@ from archivegen.records.kinds import Language
 from archivegen.records.mentions import text_mentions
 from archivegen.records.rights import Rights
 from archivegen.records.settings import Settings
+from archivegen.records.slugs import RESERVED_SLUGS, assign_slugs
 
 __all__ = ["Archive", "Language", "Record", "Term", "build_model", "make_record", "record_sort_key"]
 
@@ -192,10 +194,6 @@ def build_model(settings: Settings, records: list[Record],
     authority stands for is filed under the authority's preferred name. A record is also filed
     under its creators' people pages, where they have one (a record names them, or an authority
     entry describes them)."""
-    from archivegen.problems import warning
-    from archivegen.records.slugs import assign_slugs
-    from archivegen.render.urls import RESERVED_SLUGS
-
     authorities = authorities or AuthorityFiles()
     ordered = tuple(sorted(records, key=record_sort_key))
     problems = []

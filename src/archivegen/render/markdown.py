@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -55,7 +55,7 @@ def _render_footnote_anchor(self: Any, tokens: Sequence[Token], idx: int, option
     return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{name}">\u21a9\ufe0e</a>'
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "breaks": True, "typographer": False, "linkify": False})
     md.enable("table")
@@ -69,11 +69,13 @@ def _parser() -> MarkdownIt:
 
 def render_markdown(text: str) -> str:
     """Block Markdown (a transcription) to HTML."""
-    return _parser().render(text)
+    html: str = _parser().render(text)
+    return html
 
 
 @lru_cache(maxsize=1 << 16)
 def render_inline(text: str) -> str:
     """Inline Markdown (a summary) to HTML without a wrapping paragraph. Memoised: a summary is
     shown in every listing its record is in (~10 a record)."""
-    return _parser().renderInline(text)
+    html: str = _parser().renderInline(text)
+    return html
