@@ -83,7 +83,7 @@ def report(archive: Archive) -> str:
 
 def run(root: Path) -> tuple[str, int]:
     """(text to print, exit status): 1 when the archive does not load."""
-    from archivegen.build.pipeline import load_archive
+    from archivegen.build.read import load_archive
 
     archive, problems = load_archive(root)
     errors = [p for p in problems if p.severity.value == "error"]

@@ -14,8 +14,9 @@ from typing import Any
 
 from archivegen.records.authorities import Authority
 from archivegen.records.model import Archive, Term
-from archivegen.render import urls
-from archivegen.render.views import View, link, record_summary
+from archivegen.render import maps, urls
+from archivegen.render.page import Page, View, raw_page
+from archivegen.render.urls import link
 
 KIND_LABELS = {"person": "Person", "organisation": "Organisation", "place": "Place"}
 _SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "place": "Place"}
@@ -87,6 +88,7 @@ def authority_view(archive: Archive, term: Term, page: int) -> View | None:
     created = created_ids(archive, term)
     if a is None and not created:
         return None
+    from archivegen.render.browse import record_summary  # noqa: PLC0415 - browse plans these pages
     view: View = {"kind": "", "dates": "", "dates_edtf": "", "variants": [], "identifiers": [], "glossaries": [],
                   "mentioned": None, "map": None, "json_ld": None,
                   "created": [record_summary(archive, archive.by_id[i]) for i in created] if page == 1 else [],
@@ -103,15 +105,9 @@ def authority_view(archive: Archive, term: Term, page: int) -> View | None:
         mentioned={"count": len(more), "text": f"{len(more)} more record{'' if len(more) == 1 else 's'}",
                    "searches": [link(s, form, urls.search(form)) for form in search_forms(a)]} if more else None,
         json_ld=json_ld(archive, a, path),
-        map=_map().place_map(archive, [a]) if a.has_coordinates else None,
+        map=maps.place_map(archive, [a]) if a.has_coordinates else None,
     )
     return view
-
-
-def _map() -> Any:
-    from archivegen.render import maps
-
-    return maps
 
 
 def page_path(archive: Archive, a: Authority) -> str:
@@ -136,3 +132,10 @@ def authorities_json(archive: Archive) -> str:
             "url": urls.absolute(archive.settings, path) if path else "",
         })
     return json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def plan(archive: Archive) -> list[Page]:
+    """data/authorities.json, when the archive has authority files."""
+    if not archive.authorities.entries:
+        return []
+    return [raw_page(urls.authorities_json(), lambda: authorities_json(archive))]

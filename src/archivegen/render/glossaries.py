@@ -28,7 +28,8 @@ from archivegen.records.model import Archive, Record, Term
 from archivegen.render import urls
 from archivegen.render.authority_pages import glossary_path
 from archivegen.render.markdown import render_markdown
-from archivegen.render.views import Page, View, link
+from archivegen.render.page import Page, View
+from archivegen.render.urls import link
 
 _TAG = re.compile(r"(<[^>]*>)")
 #: Text inside these elements is left alone (code, links, an abbreviation already marked).

@@ -17,7 +17,8 @@ from typing import Any
 from archivegen.records.authorities import Authority
 from archivegen.records.model import Archive, Record
 from archivegen.render import urls
-from archivegen.render.views import Page, View, link
+from archivegen.render.page import Page, View
+from archivegen.render.urls import link
 
 MAP_PATH = "map/"
 #: Smallest span a map shows, in degrees of longitude (a single city is shown with its region).
