@@ -137,7 +137,8 @@ def places(archive: Path) -> str:
                       key=lambda c: -c["population"])
         if hits:
             city = hits[0]
-            pairs += [("geonames", str(city["geonameid"])), ("coordinates", f"[{city['latitude']}, {city['longitude']}]")]
+            where = f"[{city['latitude']}, {city['longitude']}]"
+            pairs += [("geonames", str(city["geonameid"])), ("coordinates", where)]
         elif name in countries:
             pairs.append(("geonames", str(countries[name]["geonameid"])))
         out.append(entry(pairs).replace('coordinates: "[', "coordinates: [").replace(']"', "]"))

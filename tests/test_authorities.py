@@ -9,11 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import make_archive, record_text, run_cli
 from lxml import html as lxml_html
 
 from archivegen.build.pipeline import build_archive
 from archivegen.problems import BuildFailed
+from conftest import make_archive, record_text, run_cli
 
 COLLECTION = '["Hungarian Revolution, 1956"]'
 PEOPLE = """\

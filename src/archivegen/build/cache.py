@@ -7,8 +7,9 @@ Kept in ``ROOT/.archivegen-cache/`` (never published):
   one part). Valid only for the same archive.yaml and archivegen code (``settings_key``).
 - ``state-<out>.pickle``, the build state (``BuildState``), one per output folder: the inputs'
   stat keys, the global key (everything that affects every page: archivegen's code, templates,
-  static assets, archive.yaml, the authority files in authorities/, base_url), and for every output its template, the records it shows
-  and the SHA-256 of its bytes. What a change makes stale is decided from it in deps.py.
+  static assets, archive.yaml, the authority files in authorities/, base_url), and for every
+  output its template, the records it shows and the SHA-256 of its bytes. What a change makes
+  stale is decided from it in deps.py.
 
 This module only keeps them: the keys, loading and saving.
 """

@@ -14,8 +14,8 @@ from pathlib import Path
 from archivegen.build import cache, workers
 from archivegen.problems import Problem, error, sort_problems
 from archivegen.progress import Progress
-from archivegen.records.load import RawRecord, find_documents, read_record
 from archivegen.records.authorities import load_authorities
+from archivegen.records.load import RawRecord, find_documents, read_record
 from archivegen.records.model import Archive, Record, build_model
 from archivegen.records.settings import Settings, load_settings
 from archivegen.records.validate import cross_check, validate_record

@@ -12,6 +12,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from archivegen.build.read import load_archive
 from archivegen.records.authorities import Authority, AuthorityFiles, fold
 from archivegen.records.model import Archive
 
@@ -83,8 +84,6 @@ def report(archive: Archive) -> str:
 
 def run(root: Path) -> tuple[str, int]:
     """(text to print, exit status): 1 when the archive does not load."""
-    from archivegen.build.read import load_archive
-
     archive, problems = load_archive(root)
     errors = [p for p in problems if p.severity.value == "error"]
     if archive is None or errors:

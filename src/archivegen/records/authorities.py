@@ -28,6 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from archivegen.problems import Problem, error, warning
 from archivegen.records.dates import DateError, RecordDate, parse_date
+from archivegen.records.load import decode
 
 FOLDER = "authorities"
 #: File name -> the kind of entry it holds.
@@ -358,8 +359,6 @@ def authority_files(root: Path) -> list[Path]:
 
 def load_authorities(root: Path) -> tuple[AuthorityFiles, list[Problem]]:
     """Read and check every authority file of the archive in ``root`` (none: an empty set)."""
-    from archivegen.records.load import decode
-
     entries: list[Authority] = []
     problems: list[Problem] = []
     for file in authority_files(root):

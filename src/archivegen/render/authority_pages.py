@@ -9,10 +9,12 @@ name's forms), the glossaries that list them, a map for a place, and schema.org 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from archivegen.records.authorities import Authority
+from archivegen.records.mentions import natural_order
 from archivegen.records.model import Archive, Term
 from archivegen.render import maps, urls
 from archivegen.render.page import Page, View, raw_page
@@ -40,8 +42,6 @@ def text_only_ids(archive: Archive, term: Term) -> tuple[str, ...]:
 def search_forms(a: Authority) -> list[str]:
     """What the "search the text" links look for: the forms a transcription would use (no
     "Family, Given" inversions: running text says "Kadar" or "János Kádár")."""
-    from archivegen.records.mentions import natural_order
-
     forms = [v for v in a.variants if "," not in v] or [natural_order(a.name)]
     return list(dict.fromkeys(forms))
 
@@ -73,7 +73,7 @@ def json_ld(archive: Archive, a: Authority, path: str) -> dict[str, Any]:
     if a.dates is not None:
         start, _, end = a.dates.edtf.partition("/")
         names = {"person": ("birthDate", "deathDate"), "organisation": ("foundingDate", "dissolutionDate")}
-        for key, part in zip(names.get(a.kind, ()), (start, end)):
+        for key, part in zip(names.get(a.kind, ()), (start, end), strict=False):
             if _ISO.fullmatch(part):
                 data[key] = part
     if a.has_coordinates:
@@ -119,8 +119,6 @@ def page_path(archive: Archive, a: Authority) -> str:
 
 def authorities_json(archive: Archive) -> str:
     """data/authorities.json: every authority entry, as the authority files give it."""
-    import json
-
     rows = []
     for a in archive.authorities.entries:
         path = page_path(archive, a)

@@ -82,10 +82,11 @@ def _persons_view(archive: Archive, term: Term, people: list[Authority]) -> View
     rows = []
     for a in people:
         page = archive.terms.get("people", {}).get(a.name)
-        rows.append({"name": a.name, "description": a.description, "dates": a.dates.display if a.dates else "", "id": "",
-                     "url": urls.url(s, urls.term("people", page.slug)) if page else ""})
+        rows.append({"name": a.name, "description": a.description, "dates": a.dates.display if a.dates else "",
+                     "id": "", "url": urls.url(s, urls.term("people", page.slug)) if page else ""})
     return {"page_title": f"Persons: {term.name}", "description": f"People identified in {term.name}.",
-            "lang": s.language, "heading": "Persons", "collection": link(s, term.name, urls.term("collections", term.slug)),
+            "lang": s.language, "heading": "Persons",
+            "collection": link(s, term.name, urls.term("collections", term.slug)),
             "breadcrumbs": [link(s, "Home", ""), link(s, "Collections", urls.facet_index("collections")),
                             link(s, term.name, urls.term("collections", term.slug))],
             "kind": "persons", "rows": rows}
@@ -194,6 +195,6 @@ def record_glossary(archive: Archive, record: Record) -> View | None:
     for name in record.collections:
         term = archive.terms.get("collections", {}).get(name)
         if term is not None:
-            links += [dict(l, text=f"{l['text']} ({name})") for l in collection_links(archive, term)]
+            links += [dict(g, text=f"{g['text']} ({name})") for g in collection_links(archive, term)]
     return {"body": Markup(body),
             "used": [{"term": a.name, "meaning": a.description} for a in used], "links": links}

@@ -5,8 +5,9 @@ Everything is served by the site itself: the basemap is ``assets/basemap.svg`` (
 1:110m countries, public domain; see scripts/make_basemap.py), drawn in plate carrée (x =
 longitude, y = -latitude), so a marker needs no projection library and no tile server. A map is
 an inline SVG that ``<use>``s the basemap, with a link per place laid over it in HTML (so a pin
-keeps its size, 24 px or more, at any zoom); it works without JavaScript. On the map page, ``assets/map.js`` adds moving and zooming (buttons, arrow keys and
-+/-) and clusters markers that would overlap at the current zoom. The list of places beside each
+keeps its size, 24 px or more, at any zoom); it works without JavaScript. On the map page,
+``assets/map.js`` adds moving and zooming (buttons, arrow keys and +/-) and groups pins that
+would overlap at the current zoom. The list of places beside each
 map is its accessible alternative.
 """
 
