@@ -65,7 +65,7 @@ def test_feed_is_atom_with_required_elements_and_absolute_links(sample_site: Pat
     assert feed.version == "atom10"
     assert feed.feed.id == BASE and feed.feed.title == "Cold War Documents Digital Archive"
     assert feed.feed.updated_parsed is not None
-    assert any(l.rel == "self" and l.href == BASE + "feed.xml" for l in feed.feed.links)
+    assert any(link.rel == "self" and link.href == BASE + "feed.xml" for link in feed.feed.links)
     assert 0 < len(feed.entries) <= 50
     for entry in feed.entries:
         assert entry.id and entry.title and entry.updated_parsed

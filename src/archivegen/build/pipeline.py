@@ -120,7 +120,8 @@ def build_archive(root: Path, out: Path | None = None, *, base_url: str | None =
     if build.incremental and build.last.inputs == build.inputs:
         return _unchanged(build)
     if not build.incremental:
-        build = replace(build, last=BuildState())  # a full build uses nothing of the last one (175,000 pages: let it go)
+        # A full build uses nothing of the last one (175,000 pages: let it go).
+        build = replace(build, last=BuildState())
         workers.release_memory()
     build.progress.stage("cache")
     with workers.paused_collection():  # loading, modelling and planning make objects that all live on
