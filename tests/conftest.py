@@ -80,10 +80,12 @@ def tmp_archive(tmp_path: Path):
 
 
 def copy_sample(dest: Path) -> Path:
-    """A copy of the repository's sample archive (archive.yaml, documents/, templates/)."""
+    """A copy of the repository's sample archive (archive.yaml, documents/, authorities/, templates/)."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "archive.yaml", dest / "archive.yaml")
     shutil.copytree(REPO / "documents", dest / "documents")
+    if (REPO / "authorities").is_dir():
+        shutil.copytree(REPO / "authorities", dest / "authorities")
     if (REPO / "templates").is_dir():
         shutil.copytree(REPO / "templates", dest / "templates")
     return dest

@@ -140,6 +140,12 @@ class PageKind:
         return found
 
 
+def _glossary(site: Path, kind: str) -> str | None:
+    root = site / "collections"
+    found = sorted(p for p in root.glob(f"*/{kind}/index.html")) if root.is_dir() else []
+    return found[0].parent.relative_to(site).as_posix() + "/" if found else None
+
+
 def _record(site: Path) -> str | None:
     return _first_child_page(site, "records")
 
@@ -155,6 +161,13 @@ PAGE_KINDS: list[PageKind] = [
     PageKind("search with results", _search_with_results,
              wait_for="document.querySelector('main a[href*=\"/records/\"]') !== null"),
     PageKind("data", lambda site: _page_if_exists(site, "data/")),
+    # Issue #16: authority pages (a person with a description, a place with a map), the map page
+    # and a collection's two glossaries.
+    PageKind("person with authority", lambda site: _page_if_exists(site, "people/kadar-janos/")),
+    PageKind("place with map", lambda site: _page_if_exists(site, "places/budapest/")),
+    PageKind("map", lambda site: _page_if_exists(site, "map/")),
+    PageKind("glossary persons", lambda site: _glossary(site, "persons")),
+    PageKind("glossary terms", lambda site: _glossary(site, "terms")),
     PageKind("404", lambda site: _page_if_exists(site, "404.html")),
 ]
 

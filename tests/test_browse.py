@@ -112,10 +112,13 @@ def test_every_facet_index_shows_each_term_with_the_number_of_records_carrying_i
 
 
 def test_people_counts_match_the_record_files(sample_site: Path):
+    """A person's count is the records that name them or that they created (issue #16: a
+    creator is filed under their page; every creator of the sample has one)."""
     counts: Counter[str] = Counter()
     for file in (REPO / "documents").rglob("*.md"):
         front = yaml.safe_load(file.read_text(encoding="utf-8").split("---\n")[1])
-        counts.update({unicodedata.normalize("NFC", " ".join(p.split())) for p in front.get("people") or []})
+        names = (front.get("people") or []) + (front.get("creators") or [])
+        counts.update({unicodedata.normalize("NFC", " ".join(p.split())) for p in names})
     shown = {name: count for name, _, count in index_entries(parse(sample_site, "people"))}
     assert shown == dict(counts)
 

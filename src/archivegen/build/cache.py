@@ -7,8 +7,9 @@ Kept in the cache folder (``locate``: ``ROOT/.archivegen-cache/`` by default; ne
   edit rewrites one part). Valid only for the same archive.yaml and archivegen code (``settings_key``).
 - ``state-<out>.pickle``, the build state (``BuildState``), one per output folder: the inputs'
   stat keys, the global key (everything that affects every page: archivegen's code, templates,
-  static assets, archive.yaml, base_url), and for every output its template, the records it shows
-  and the SHA-256 of its bytes. What a change makes stale is decided from it in deps.py.
+  static assets, archive.yaml, the authority files in authorities/, base_url), and for every
+  output its template, the records it shows and the SHA-256 of its bytes. What a change makes
+  stale is decided from it in deps.py.
 
 This module only keeps them: the keys, loading and saving.
 """
@@ -30,6 +31,7 @@ from archivegen import __version__
 from archivegen.build.workers import paused_collection
 from archivegen.build.write import STATIC
 from archivegen.problems import Problem
+from archivegen.records.authorities import authority_files
 from archivegen.records.load import RawRecord
 from archivegen.records.model import Record
 from archivegen.render.environment import templates_digest
@@ -169,6 +171,11 @@ def code_digest() -> str:
 def global_key(root: Path, base_url: str | None, index: bool) -> str:
     """Everything that changes every page: templates, assets, settings, options, our version."""
     h = hashlib.sha256(f"{settings_key(root)}:{templates_digest(root)}:{base_url!r}:{index}".encode())
+    # Authority files: a person's name or description shows on every record that names them, and a
+    # glossary term in any transcription; an edit rebuilds every page (simple, and proved by
+    # tests/test_authorities.py's incremental-equals-clean test).
+    for file in authority_files(root):
+        h.update(file.name.encode() + b"\0" + file.read_bytes())
     for file in sorted(STATIC.rglob("*")):
         if file.is_file():
             h.update(file.relative_to(STATIC).as_posix().encode())

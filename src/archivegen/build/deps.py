@@ -36,11 +36,18 @@ _PAGED = re.compile(r"page/[0-9]+/\Z")
 
 
 def record_keys(records: Iterable[Record], inputs: Mapping[str, StatKey],
-                last: Mapping[str, RecordKey]) -> dict[str, RecordKey]:
+                last: Mapping[str, RecordKey],
+                text_mentions: Mapping[tuple[str, str], tuple[str, ...]] | None = None) -> dict[str, RecordKey]:
     """Per record: (source path, stat key, digest of everything but the body).
 
-    The digest is reused from the last build while the file's stat key is unchanged.
+    The digest is reused from the last build while the file's stat key is unchanged. Whom a
+    transcription mentions (``Archive.text_mentions``) shows on those people's pages ("mentioned
+    in the text of N more records"): it counts as metadata, so such an edit is not body-only.
     """
+    mentions: dict[str, list[tuple[str, str]]] = {}
+    for key, ids in (text_mentions or {}).items():
+        for rid in ids:
+            mentions.setdefault(rid, []).append(key)
     keys: dict[str, RecordKey] = {}
     for r in records:
         stat = inputs.get(r.path, (0, 0))
@@ -48,7 +55,7 @@ def record_keys(records: Iterable[Record], inputs: Mapping[str, StatKey],
         if before is not None and len(before) == 3 and before[:2] == (r.path, stat) and stat != (0, 0):
             keys[r.id] = before
         else:
-            meta = hashlib.sha256(repr(replace(r, body="")).encode()).digest()
+            meta = hashlib.sha256(repr(replace(r, body="")).encode() + repr(mentions.get(r.id)).encode()).digest()
             keys[r.id] = (r.path, stat, meta)
     return keys
 

@@ -208,7 +208,7 @@ def render_site(build: Build) -> Rendered:
 
 def _render_site(build: Build) -> Rendered:
     archive, problems = _load(build)
-    keys = deps.record_keys(archive.records, build.inputs, build.last.record_keys)
+    keys = deps.record_keys(archive.records, build.inputs, build.last.record_keys, archive.text_mentions)
     changes = deps.changes(keys, build.last.record_keys) if build.incremental else deps.Changes()
     terms = deps.term_table(archive)
     build.progress.stage("plan")

@@ -14,6 +14,7 @@ from pathlib import Path
 from archivegen.build import cache, workers
 from archivegen.problems import Problem, error, sort_problems
 from archivegen.progress import Progress
+from archivegen.records.authorities import load_authorities
 from archivegen.records.load import RawRecord, find_documents, read_record
 from archivegen.records.model import Archive, Record, build_model
 from archivegen.records.settings import Settings, load_settings
@@ -93,7 +94,9 @@ def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
             valid.append(record)
     problems += cross_check(raws, valid)
     problems += check_overrides(root)
-    archive, found = build_model(settings, valid)
+    authorities, found = load_authorities(root)  # once per build, in the parent (workers share it)
+    problems += found
+    archive, found = build_model(settings, valid, authorities)
     problems += found
     return archive, sort_problems(problems)
 

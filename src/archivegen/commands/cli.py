@@ -152,6 +152,19 @@ def _add_workflow_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     i.add_argument("--strict", action="store_true", help="warnings also stop the import")
     i.set_defaults(run=_run_import)
 
+    r = sub.add_parser("reconcile", help="list the names in records that no authority entry stands for",
+                       formatter_class=raw, description=RECONCILE_HELP,
+                       epilog="example:\n  archivegen reconcile my-archive")
+    add_archive(r)
+    r.set_defaults(run=_run_reconcile)
+
+
+RECONCILE_HELP = """\
+List the names of people, creators and places that records give and that no entry of
+authorities/*.yaml stands for (by its name or a variant), with the records that give them and
+the entries each may be a spelling of (same family name, or a close spelling). Such names still
+work; add a variant or an entry to link them. See docs/authorities.md."""
+
 
 INIT_HELP = """\
 Create an archive in ARCHIVE (default: the current folder; created if missing): a commented
@@ -268,6 +281,14 @@ def _run_new(args: argparse.Namespace) -> int:
         return 1
     print(path)
     return 0
+
+
+def _run_reconcile(args: argparse.Namespace) -> int:
+    from archivegen.commands.reconcile import run  # noqa: PLC0415 - only `reconcile` needs it
+
+    text, status = run(args.root)
+    print(text, end="", file=sys.stderr if status else sys.stdout)
+    return status
 
 
 def _run_import(args: argparse.Namespace) -> int:

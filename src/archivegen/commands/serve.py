@@ -307,7 +307,7 @@ def inject(page: bytes, state: dict[str, Any]) -> bytes:
 
 
 class _Watcher:
-    """Feeds change sets from ``documents/``, ``templates/`` and ``archive.yaml`` into a queue.
+    """Feeds change sets from ``documents/``, ``templates/``, ``authorities/`` and ``archive.yaml`` into a queue.
 
     Two watches: the two folders recursively, and the archive folder itself without recursion
     (for archive.yaml, and for documents/ or templates/ appearing). Watching the whole archive
@@ -315,7 +315,7 @@ class _Watcher:
     created and deleted by every build.
     """
 
-    WATCHED = ("documents", "templates")
+    WATCHED = ("documents", "templates", "authorities")
 
     def __init__(self, root: Path, changes: queue.Queue[set[str]]) -> None:
         self.root, self.changes = root, changes
@@ -467,7 +467,7 @@ def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: b
         watcher.start()  # before the first build, so a save during it is not missed
         _rebuild(root, state, base_url, index, epoch, count, cache_dir)
         host, bound = server.server_address[:2]
-        _say(f"serving http://{host}:{bound}{base_path}  (watching documents/, templates/, "
+        _say(f"serving http://{host}:{bound}{base_path}  (watching documents/, templates/, authorities/, "
              "archive.yaml; Ctrl-C to stop)")
         while True:
             changed = changes.get()

@@ -77,6 +77,8 @@ class Field:
     """Its columns in the data exports (none: not exported)."""
     imported: bool = True
     """A column that ``archivegen import`` reads from a spreadsheet."""
+    links_to: str = ""
+    """A facet (without one of its own) whose pages its values link to when one has their name."""
 
 
 def _col(name: str, description: str) -> tuple[Column, ...]:
@@ -104,7 +106,7 @@ FIELDS: tuple[Field, ...] = (
           '"Andropov reports on the situation in Budapest."',
           columns=_col("summary", "Abstract (inline Markdown).")),
     Field("creators", Names(), "Creators", 'Authors, people or bodies, written `"Family, Given"`.',
-          '["Andropov, Yuri Vladimirovich"]', details=True,
+          '["Andropov, Yuri Vladimirovich"]', details=True, links_to="people",
           columns=_col("creators", 'Authors, people as "Family, Given".')),
     Field("languages", Languages(), "Languages",
           "Languages of the original: names or ISO 639 codes (`Russian`, `ru`, `rus`, `no` for Norwegian), "

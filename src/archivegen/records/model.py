@@ -8,9 +8,11 @@ from functools import cached_property
 from typing import Any
 
 from archivegen.problems import Problem, warning
+from archivegen.records.authorities import Authority, AuthorityFiles
 from archivegen.records.dates import RecordDate
 from archivegen.records.fields import BY_NAME, FACET_KEYS, facet_field
 from archivegen.records.kinds import Language
+from archivegen.records.mentions import text_mentions
 from archivegen.records.rights import Rights
 from archivegen.records.settings import Settings
 from archivegen.records.slugs import RESERVED_SLUGS, assign_slugs
@@ -110,7 +112,9 @@ class Term:
     record_ids: tuple[str, ...]
     """Records carrying the term, in date order."""
     description: str = ""
-    """From archive.yaml, where given."""
+    """From archive.yaml, where given (else the authority's)."""
+    authority: Authority | None = None
+    """The authority entry the name stands for (its preferred name is the term's name)."""
 
     @property
     def count(self) -> int:
@@ -126,6 +130,19 @@ class Archive:
     """All records in date order (then title, then id)."""
     terms: dict[str, dict[str, Term]] = field(default_factory=dict)
     """facet -> term name -> Term."""
+    authorities: AuthorityFiles = field(default_factory=AuthorityFiles)
+    """The archive's authority files (records/authorities.py)."""
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    """facet -> a name as records write it -> the term it is filed under (only where they differ)."""
+    created: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A people term's name -> the records it created (``creators``), in date order."""
+    text_mentions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(authority kind, name) -> records whose transcription mentions it (records/mentions.py)."""
+
+    def term_for(self, facet: str, name: str) -> Term | None:
+        """The term a record's name is filed under (an authority's name, or the name itself)."""
+        terms = self.terms.get(facet, {})
+        return terms.get(self.aliases.get(facet, {}).get(name, name))
 
     @cached_property
     def by_id(self) -> dict[str, Record]:
@@ -142,18 +159,63 @@ def record_sort_key(record: Record) -> tuple[str, str, str]:
     return (record.date.sort_key, record.title.casefold(), record.id)
 
 
-def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, list[Problem]]:
-    """Sort records, gather every facet's terms, give each a unique slug."""
+#: Browse facets whose names an authority of each namespace stands for (records/authorities.py).
+AUTHORITY_FACETS = {"people": "agents", "places": "places"}
+
+
+class _Filing:
+    """Which term a facet's name is filed under: the authority's preferred name where an entry
+    stands for it, else the name as written."""
+
+    def __init__(self, facet: str, authorities: AuthorityFiles) -> None:
+        namespace = AUTHORITY_FACETS.get(facet)
+        self.namespace = namespace if authorities.entries else None
+        self.authorities = authorities
+        self.aliases: dict[str, str] = {}
+        self.entries: dict[str, Authority] = {}
+
+    def term(self, name: str) -> str:
+        if self.namespace is None:
+            return name
+        hit = self.aliases.get(name)
+        if hit is None:
+            a = self.authorities.find(self.namespace, name)
+            hit = self.aliases[name] = a.name if a is not None else name
+            if a is not None:
+                self.entries[a.name] = a
+        return hit
+
+
+def build_model(settings: Settings, records: list[Record],
+                authorities: AuthorityFiles | None = None) -> tuple[Archive, list[Problem]]:
+    """Sort records, gather every facet's terms, give each a unique slug. A name that an
+    authority stands for is filed under the authority's preferred name. A record is also filed
+    under its creators' people pages, where they have one (a record names them, or an authority
+    entry describes them)."""
+    authorities = authorities or AuthorityFiles()
     ordered = tuple(sorted(records, key=record_sort_key))
     problems = []
     terms: dict[str, dict[str, Term]] = {}
+    all_aliases: dict[str, dict[str, str]] = {}
+    created: dict[str, tuple[str, ...]] = {}
     for facet in FACET_KEYS:
+        filing = _Filing(facet, authorities)
         carriers: dict[str, list[str]] = {}
         first_path: dict[str, str] = {}
+        term_of = filing.term if filing.namespace else None  # no authorities: no call per name
         for record in ordered:
             for name in record.facet_values(facet):
-                carriers.setdefault(name, []).append(record.id)
-                first_path.setdefault(name, record.path)
+                term = term_of(name) if term_of else name
+                ids = carriers.setdefault(term, [])
+                if not ids or ids[-1] != record.id:  # two variants of one name in one record
+                    ids.append(record.id)
+                first_path.setdefault(term, record.path)
+        if facet == "people":
+            created = _file_creators(ordered, filing, carriers, first_path)
+        aliases = {k: v for k, v in filing.aliases.items() if k != v}
+        if aliases:
+            all_aliases[facet] = aliases
+        entries = filing.entries
         slugs, collisions = assign_slugs(list(carriers), RESERVED_SLUGS)
         for base, names in collisions:
             shown = ", ".join(f'"{n}" -> {slugs[n]}' for n in names)
@@ -163,7 +225,30 @@ def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, lis
         # Record names are NFC (validate.py); archive.yaml keys must meet them in the same form.
         descriptions = {unicodedata.normalize("NFC", k): v for k, v in settings.descriptions.get(facet, {}).items()}
         terms[facet] = {
-            name: Term(facet, name, slugs[name], tuple(ids), descriptions.get(name, ""))
+            name: Term(facet, name, slugs[name], tuple(ids),
+                       descriptions.get(name, "") or (entries[name].description if name in entries else ""),
+                       entries.get(name))
             for name, ids in sorted(carriers.items())
         }
-    return Archive(settings, ordered, terms), problems
+    mentions = text_mentions(((r.id, r.body) for r in ordered), authorities.entries) if authorities.entries else {}
+    return Archive(settings, ordered, terms, authorities, all_aliases, created,
+                   {k: tuple(v) for k, v in mentions.items()}), problems
+
+
+def _file_creators(ordered: tuple[Record, ...], filing: _Filing, carriers: dict[str, list[str]],
+                   first_path: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """File each record under its creators' people terms (those that exist, or an authority
+    person's); return term -> the records it created."""
+    created: dict[str, list[str]] = {}
+    for record in ordered:
+        for name in record.creators:
+            term = filing.term(name)
+            entry = filing.entries.get(term)
+            if term in carriers or (entry is not None and entry.kind == "person"):
+                created.setdefault(term, []).append(record.id)
+                first_path.setdefault(term, record.path)
+    if created:
+        position = {r.id: i for i, r in enumerate(ordered)}
+        for term, ids in created.items():
+            carriers[term] = sorted(set(carriers.get(term, [])) | set(ids), key=position.__getitem__)
+    return {k: tuple(v) for k, v in created.items()}

@@ -36,7 +36,8 @@ from typing import Any, TypeVar
 from archivegen.records.fields import FACET_KEYS, FACETS
 from archivegen.records.model import Archive, Record, Term
 from archivegen.records.settings import Settings
-from archivegen.render import i18n, timeline, urls
+from archivegen.render import authority_pages, glossaries, i18n, timeline, urls
+from archivegen.render.listing import record_summary
 from archivegen.render.page import Page, View
 from archivegen.render.urls import link
 
@@ -54,20 +55,6 @@ _LABELS = {key: f.facet.label for key, f in FACETS if f.facet}
 
 # ---------------------------------------------------------------------------------------------
 # A record in a listing
-
-
-def record_summary(archive: Archive, record: Record) -> View:
-    """What a listing shows of a record (one dict per record and build: never change it)."""
-    key = ("summary", record.id)
-    view: View | None = archive.memo.get(key)
-    if view is None:
-        s = archive.settings
-        view = archive.memo[key] = {
-            "id": record.id, "title": record.title, "url": urls.url(s, urls.record(record.id)),
-            "date": i18n.format_date(record.date), "date_iso": record.date.lower.isoformat(),
-            "approximate": record.date.approximate, "type": record.type, "summary": record.summary,
-        }
-    return view
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,7 +168,14 @@ def facet_index_view(archive: Archive, facet: str, by_count: bool) -> View:
         ],
         "jump": jump,
         "groups": groups,
+        "map_url": urls.url(s, "map/") if facet == "places" and has_map(archive) else "",
     }
+
+
+def has_map(archive: Archive) -> bool:
+    """Whether the site has a map page (some place with coordinates has a page)."""
+    return any(t.authority is not None and t.authority.has_coordinates
+               for t in archive.terms.get("places", {}).values())
 
 
 def term_view(archive: Archive, term: Term, page: int, ids: Sequence[str], pages: int, first: int) -> View:
@@ -205,6 +199,8 @@ def term_view(archive: Archive, term: Term, page: int, ids: Sequence[str], pages
         "records": [record_summary(archive, archive.by_id[i]) for i in ids],
         "pagination": pagination(lambda n: urls.term(term.facet, term.slug, n), s, page, pages,
                                  i18n.gettext("Pages of records on %(term)s") % {"term": term.name}),
+        "authority": authority_pages.authority_view(archive, term, page),
+        "glossaries": glossaries.collection_links(archive, term) if page == 1 else [],
     }
 
 
@@ -482,10 +478,13 @@ def plan(archive: Archive) -> list[Page]:
                           partial(facet_index_view, archive, facet, True)))
         for term in sorted(archive.terms.get(facet, {}).values(), key=lambda t: t.slug):
             id_parts = chunks(term.record_ids, size)
+            # Page 1 of a person also lists what they created and counts the transcriptions
+            # that mention them: the build state must know those records too.
+            extra = authority_pages.created_ids(archive, term) + authority_pages.text_only_ids(archive, term)
             for n, ids in enumerate(id_parts, 1):
                 pages.append(Page(urls.term(facet, term.slug, n), "term.html",
                                   partial(term_view, archive, term, n, ids, len(id_parts), (n - 1) * size + 1),
-                                  tuple(ids)))
+                                  tuple(ids) + (extra if n == 1 else ())))
     years = years_of(archive)
     pages.append(Page(urls.years_index(), "years.html", partial(years_index_view, archive, years)))
     spanning = [r for r in archive.records if r.date.upper.year > r.date.lower.year]

@@ -163,6 +163,7 @@ def data_view(archive: Archive) -> View:
         "columns": [{"name": n, "multi": m, "description": i18n.gettext(d)} for n, m, d in COLUMNS],
         "json_url": urls.url(s, urls.records_json()), "csv_url": urls.url(s, urls.records_csv()),
         "feed_url": urls.url(s, urls.feed()),
+        "authorities_url": urls.url(s, urls.authorities_json()) if archive.authorities.entries else "",
         "sitemap_url": urls.url(s, urls.sitemap()) if s.origin else "",
     }
 

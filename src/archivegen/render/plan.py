@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from archivegen.problems import Problem, error
 from archivegen.records.model import Archive
-from archivegen.render import browse, exports, search_page, theme, views
+from archivegen.render import authority_pages, browse, exports, glossaries, maps, search_page, theme, views
 from archivegen.render.page import Page
 
 Planner = Callable[[Archive], list[Page]]
@@ -21,6 +21,9 @@ PLANNERS: tuple[Planner, ...] = (
     views.plan_home,
     views.plan_records,
     browse.plan,
+    glossaries.plan,
+    maps.plan,
+    authority_pages.plan,
     search_page.plan,
     theme.plan,
 )

@@ -65,6 +65,11 @@ def search_page() -> str:
     return "search/"
 
 
+def search(query: str) -> str:
+    """The search page opened on a query (a person's "search the transcriptions" links)."""
+    return f"{search_page()}?q={quote(query)}"
+
+
 def search_counts_folder() -> str:
     """Whole-archive filter counts, one file per filter key (search_page.py)."""
     return "search/facets/"
@@ -94,6 +99,11 @@ def records_json() -> str:
 
 def records_csv() -> str:
     return "data/records.csv"
+
+
+def authorities_json() -> str:
+    """Every authority entry (issue #16; only when the archive has authority files)."""
+    return "data/authorities.json"
 
 
 def feed() -> str:

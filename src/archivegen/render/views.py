@@ -8,9 +8,10 @@ from typing import Any
 from archivegen.records.fields import FIELDS, Field
 from archivegen.records.kinds import Date
 from archivegen.records.model import Archive, Record
-from archivegen.render import citations, i18n, metadata, urls
+from archivegen.render import citations, glossaries, i18n, maps, metadata, urls
 from archivegen.render import search_page as search
-from archivegen.render.browse import collection_neighbours, recently_added, record_breadcrumbs, record_summary
+from archivegen.render.browse import collection_neighbours, recently_added, record_breadcrumbs
+from archivegen.render.listing import record_summary
 from archivegen.render.page import Page, View
 from archivegen.render.urls import link
 
@@ -18,7 +19,7 @@ from archivegen.render.urls import link
 def _term_links(archive: Archive, facet: str, names: tuple[str, ...]) -> list[dict[str, str]]:
     out = []
     for name in names:
-        term = archive.terms.get(facet, {}).get(name)
+        term = archive.term_for(facet, name)
         out.append(link(archive.settings, name, urls.term(facet, term.slug)) if term else {"text": name, "url": ""})
     return out
 
@@ -30,8 +31,8 @@ def _detail_terms(archive: Archive, record: Record, f: Field) -> list[dict[str, 
         # The record's own date leads to the year it is filed under (see browse.py).
         url = urls.url(archive.settings, urls.year(value.year)) if f.name == "date" else ""
         return [{"text": i18n.format_date(value), "url": url, "edtf": value.edtf}]
-    if f.facet:
-        return _term_links(archive, f.facet.key, f.kind.terms(value))
+    if f.facet or f.links_to:
+        return _term_links(archive, f.facet.key if f.facet else f.links_to, f.kind.terms(value))
     return [{"text": text, "url": ""} for text in f.kind.terms(value)]
 
 
@@ -70,6 +71,8 @@ def record_view(archive: Archive, record: Record) -> View:
         "search": search.record_fields(record),
         "breadcrumbs": record_breadcrumbs(archive, record),
         "neighbours": collection_neighbours(archive, record),
+        "glossary": glossaries.record_glossary(archive, record),
+        "map": maps.record_map(archive, record),
         "extra": {},
     }
 
