@@ -66,11 +66,9 @@ def test_feed_is_atom_with_required_elements_and_absolute_links(sample_site: Pat
     assert feed.feed.id == BASE and feed.feed.title == "Cold War Documents Digital Archive"
     assert feed.feed.updated_parsed is not None
     assert any(l.rel == "self" and l.href == BASE + "feed.xml" for l in feed.feed.links)
-    assert 0 < len(feed.entries) <= 50
-    for entry in feed.entries:
-        assert entry.id and entry.title and entry.updated_parsed
-        assert entry.link.startswith(BASE + "records/")
-        assert (sample_site / entry.link[len(BASE):] / "index.html").is_file()
+    # The sample's records carry no upload date (the FRUS corpus has none, issue 15): no entries.
+    # Entries are checked on nasty_site (test_feed_lists_uploaded_records_newest_first…).
+    assert feed.entries == []
 
 
 def test_feed_lists_uploaded_records_newest_first_and_updates_from_upload_dates(nasty_site: Path):
@@ -80,6 +78,9 @@ def test_feed_lists_uploaded_records_newest_first_and_updates_from_upload_dates(
     assert [e.title for e in feed.entries] == [NASTY, "Plain record"]
     assert feed.feed.updated == "2024-03-05T00:00:00Z" == feed.entries[0].updated
     assert feed.entries[0].link == BASE + "records/nasty/"
+    for entry in feed.entries:
+        assert entry.id and entry.title and entry.updated_parsed
+        assert (nasty_site / entry.link[len(BASE):] / "index.html").is_file()
     assert "<script>" not in text and "<b>" not in text
     assert "<em>summary</em>" in feed.entries[0].summary
 
