@@ -5,18 +5,25 @@ off and rendered as text, and links may only use safe schemes (no javascript:, v
 data:). Line breaks in the file are line breaks on the page (archival headings keep their lines),
 and typographic replacements are off: a transcription is reproduced as written.
 
+Footnotes keep the labels of the file (issue 15): ``[^2]`` shows 2 and is ``#note-2``, ``[^3a]``
+shows 3a (``#note-3a``): editions cite notes by their printed numbers, and "see footnote 4" must
+land on note 4. A text rendered with a ``prefix`` (a record's second text) has ``#<prefix>-note-2``.
 Footnote links get accessible names: out of context, a screen reader's list of links would read
-"[1]" and "↩︎"; they are named "Footnote 1" and "Back to reference 1" instead.
+"[2]" and "↩︎"; they are named "Footnote 2" and "Back to reference 2" instead.
+
+Links to other records are written ``[Document 49](record:ID)`` (optionally ``record:ID#note-4``);
+``record_links`` finds them for validation and the page's resolver turns them into URLs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -28,31 +35,67 @@ def _validate_link(url: str) -> bool:
     return not _BAD_SCHEME.match(_CONTROL.sub("", url))
 
 
-def _footnote_number(token: Token) -> tuple[str, int]:
-    """The footnote's number as shown ("1") and which reference to it this is (0 = the first)."""
-    return str(token.meta["id"] + 1), token.meta.get("subId", -1)
+_RECORD = "record:"
+_LABEL_CHARS = re.compile(r"[^\w.-]+")
+#: A footnote definition's label at the start of a line ("[^3a]: …"), for ``note_labels``.
+_NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+
+
+def _footnote_label(token: Token) -> tuple[str, int]:
+    """The footnote's label as printed ("2", "3a"; an inline note: its number) and which reference
+    to it this is (0 = the first)."""
+    label = token.meta.get("label")
+    return (label if label else str(token.meta["id"] + 1)), token.meta.get("subId", -1)
+
+
+def note_anchor(label: str, prefix: str = "") -> str:
+    """The id of a footnote in the notes list ("note-3a"; "ru-note-3a" in a prefixed text)."""
+    return f"{prefix + '-' if prefix else ''}note-{_LABEL_CHARS.sub('_', label)}"
+
+
+def _ids(tokens: Sequence[Token], idx: int, env: Any) -> tuple[str, str, str]:
+    """(label, the note's id, this reference's id)."""
+    label, sub = _footnote_label(tokens[idx])
+    prefix = env.get("docId") or "" if isinstance(env, dict) else ""
+    note = note_anchor(label, prefix)
+    ref = note.replace("note-", "note-ref-", 1) + (f"-{sub + 1}" if sub > 0 else "")
+    return label, note, ref
 
 
 def _render_footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    """The plugin's reference link (a superscript "[1]") with the name "Footnote 1"."""
-    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
-    caption = self.rules["footnote_caption"](tokens, idx, options, env)
-    number, sub = _footnote_number(tokens[idx])
-    refid = ident + (f":{sub}" if sub > 0 else "")
-    return (f'<sup class="footnote-ref"><a href="#fn{ident}" id="fnref{refid}" aria-label="Footnote {number}">'
-            f"{caption}</a></sup>")
+    """A reference: a superscript "[2]" (the printed label) named "Footnote 2"."""
+    label, note, ref = _ids(tokens, idx, env)
+    shown = escapeHtml(label)
+    return (f'<sup class="footnote-ref"><a href="#{note}" id="{ref}" aria-label="Footnote {shown}">'
+            f"[{shown}]</a></sup>")
+
+
+def _render_footnote_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A note of the list, opened by its printed label (the list's own numbers are hidden)."""
+    label, note, _ = _ids(tokens, idx, env)
+    return f'<li id="{note}" class="footnote-item"><span class="footnote-label">{escapeHtml(label)}</span>'
 
 
 def _render_footnote_anchor(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    """The plugin's back link ("↩︎") with the name "Back to reference 1" ("…, use 2" for the
-    second place that cites the same footnote)."""
-    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
-    number, sub = _footnote_number(tokens[idx])
-    if sub > 0:
-        ident += f":{sub}"
-    name = f"Back to reference {number}" + (f", use {sub + 1}" if sub > 0 else "")
+    """The back link ("↩︎") named "Back to reference 2" ("…, use 2" for the second place that
+    cites the same footnote)."""
+    label, _, ref = _ids(tokens, idx, env)
+    sub = tokens[idx].meta.get("subId", -1)
+    name = f"Back to reference {escapeHtml(label)}" + (f", use {sub + 1}" if sub > 0 else "")
     # U+FE0E keeps the arrow a text glyph (not an emoji) on iOS, as in the plugin.
-    return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{name}">\u21a9\ufe0e</a>'
+    return f' <a href="#{ref}" class="footnote-backref" aria-label="{name}">\u21a9\ufe0e</a>'
+
+
+def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A ``record:ID`` link becomes the record's URL (the page's resolver, ``env["record_url"]``)."""
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    resolve = env.get("record_url") if isinstance(env, dict) else None
+    if href.startswith(_RECORD) and resolve is not None:
+        target, _, fragment = href[len(_RECORD):].partition("#")
+        token.attrSet("href", resolve(target) + (f"#{fragment}" if fragment else ""))
+        token.attrJoin("class", "record-link")
+    return str(self.renderToken(tokens, idx, options, env))
 
 
 @lru_cache(maxsize=None)
@@ -62,14 +105,47 @@ def _parser() -> MarkdownIt:
     md.enable("strikethrough")
     md.use(footnote_plugin)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
+    md.add_render_rule("footnote_open", _render_footnote_open)
     md.add_render_rule("footnote_anchor", _render_footnote_anchor)
+    md.add_render_rule("link_open", _render_link_open)
     md.validateLink = _validate_link  # type: ignore[method-assign]
     return md
 
 
-def render_markdown(text: str) -> str:
-    """Block Markdown (a transcription) to HTML."""
-    return _parser().render(text)
+def render_markdown(text: str, prefix: str = "", record_url: Callable[[str], str] | None = None) -> str:
+    """Block Markdown (a transcription) to HTML. ``prefix`` sets the text's note ids apart from
+    another text's on the same page; ``record_url`` resolves ``record:ID`` links."""
+    env: dict[str, Any] = {}
+    if prefix:
+        env["docId"] = prefix
+    if record_url is not None:
+        env["record_url"] = record_url
+    return _parser().render(text, env)
+
+
+def record_links(text: str) -> list[tuple[str, str, int]]:
+    """The ``record:`` links of a text: (record id, fragment, 0-based line in the text)."""
+    if _RECORD not in text:  # most texts: no parse
+        return []
+    lines = text.split("\n")
+    found: list[tuple[str, str, int]] = []
+    for block in _parser().parse(text):
+        for token in block.children or ():
+            href = str(token.attrGet("href") or "") if token.type == "link_open" else ""
+            if not href.startswith(_RECORD):
+                continue
+            target, _, fragment = href[len(_RECORD):].partition("#")
+            start = block.map[0] if block.map else 0
+            # The block's first line that names the link (or the first in the text: a reference
+            # definition can stand anywhere).
+            at = next((n for n in [*range(start, len(lines)), *range(start)] if f"{_RECORD}{target}" in lines[n]), start)
+            found.append((target, fragment, at))
+    return found
+
+
+def note_labels(text: str) -> tuple[str, ...]:
+    """Labels of a text's footnote definitions ("2", "3a"), for checking links to notes."""
+    return tuple(_NOTE_DEF.findall(text)) if "[^" in text else ()
 
 
 @lru_cache(maxsize=1 << 16)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from archivegen import __version__
 from archivegen.render import citations
@@ -26,6 +27,7 @@ from archivegen.render.markdown import render_inline, render_markdown
 from archivegen.records.fields import FACETS, FIELDS, Field
 from archivegen.records.kinds import Date
 from archivegen.records.model import Archive, Record
+from archivegen.records.texts import Text
 from archivegen.records.settings import Settings
 
 View = dict[str, Any]
@@ -165,6 +167,65 @@ def _detail_terms(archive: Archive, record: Record, f: Field) -> list[dict[str, 
     return [{"text": text, "url": ""} for text in f.kind.terms(value)]
 
 
+def _credit(text: Text | None) -> str:
+    """A text's credit line: "Translated from Russian by Mark Kramer. Published in …"."""
+    if text is None or not text.is_translation:
+        return ""
+    assert text.translated_from is not None
+    names = [citations.parse_name(n).natural() for n in text.translators]
+    by = f" by {citations.join_names(names)}" if names else ""
+    published = f" Translation published in {text.published_in.rstrip('.')}." if text.published_in else ""
+    return f"Translated from {text.translated_from.name}{by}.{published}"
+
+
+def _text_ids(record: Record) -> list[str]:
+    """Each text's anchor ("text-en", "text-ru"; "text-en-2" for a second English text)."""
+    ids: list[str] = []
+    for text in texts_of(record):
+        base = f"text-{text.language.code if text else 'main'}"
+        ids.append(base if base not in ids else f"{base}-{sum(1 for i in ids if i.startswith(base))+1}")
+    return ids
+
+
+def texts_of(record: Record) -> list[Text | None]:
+    """The record's texts as the page shows them: its body first (None: a body nothing describes)."""
+    texts: list[Text | None] = list(record.texts)
+    if not texts or texts[0] is None or texts[0].file:
+        texts.insert(0, None)
+    return texts
+
+
+def texts_view(archive: Archive, record: Record) -> list[dict[str, Any]]:
+    """The record's texts, rendered: its body first, then the texts of its files."""
+    s = archive.settings
+    resolve = lambda rid: urls.url(s, urls.record(rid))  # noqa: E731 - record: links (validated)
+    out = []
+    for i, (text, anchor) in enumerate(zip(texts_of(record), _text_ids(record))):
+        body = record.body if text is None or not text.file else text.body
+        # The first text's notes keep plain ids (#note-4): the links in other records point there.
+        prefix = "" if i == 0 else anchor.removeprefix("text-")
+        out.append({
+            "id": anchor, "lang": text.language.code if text else "",
+            "label": text.label if text else "Transcription", "credit": _credit(text),
+            "title": text.title if text else "",
+            "html": Markup(render_markdown(body, prefix, resolve)),
+        })
+    return out
+
+
+def referrers(archive: Archive, record_id: str) -> tuple[str, ...]:
+    """Ids of the records whose texts link to ``record_id``, in archive order (computed once a build)."""
+    table: dict[str, tuple[str, ...]] | None = archive.memo.get("referrers")
+    if table is None:
+        found: dict[str, list[str]] = {}
+        for r in archive.records:
+            for target in dict.fromkeys(link.target for link in r.links):
+                if target != r.id:
+                    found.setdefault(target, []).append(r.id)
+        table = archive.memo["referrers"] = {k: tuple(v) for k, v in found.items()}
+    return table.get(record_id, ())
+
+
 def record_view(archive: Archive, record: Record) -> View:
     s = archive.settings
     rows: list[dict[str, Any]] = []
@@ -184,7 +245,6 @@ def record_view(archive: Archive, record: Record) -> View:
         "record": {
             **record_summary(archive, record),
             "edtf": record.date.edtf,
-            "body": record.body,
             "classification": record.classification,
             "languages": [{"code": l.code, "name": l.name} for l in record.languages],
             "uploaded": record.uploaded.display if record.uploaded else "",
@@ -192,8 +252,11 @@ def record_view(archive: Archive, record: Record) -> View:
         },
         "rows": rows,
         "files": files,
+        "texts": texts_view(archive, record),
         "related": related,
-        "rights": {"label": rights.label, "uri": rights.uri, "text": rights.text} if rights else None,
+        "referenced_by": [record_summary(archive, archive.by_id[r]) for r in referrers(archive, record.id)],
+        "rights": {"label": rights.label, "uri": rights.uri, "text": rights.text,
+                   "contact": vars(rights.contact) if rights.contact else None} if rights else None,
         "citation": citations.view(record, s),
         "meta": metadata.head(record, s),
         "search": search.record_fields(record),
@@ -231,7 +294,10 @@ def home_view(archive: Archive) -> View:
 
 
 def record_page(archive: Archive, record: Record) -> Page:
-    return Page(urls.record(record.id), "record.html", lambda: record_view(archive, record), (record.id,))
+    # The records that link to it are listed on it ("Referenced by"): declared, so that a change
+    # to one of them, or to who links here, re-renders the page in an incremental build.
+    return Page(urls.record(record.id), "record.html", lambda: record_view(archive, record),
+                (record.id, *referrers(archive, record.id)))
 
 
 def plan_pages(archive: Archive) -> list[Page]:
