@@ -319,6 +319,9 @@ def _record_keys(archive: Archive, inputs: dict[str, mf.StatKey],
     keys: dict[str, tuple[str, mf.StatKey, bytes]] = {}
     for r in archive.records:
         stat = inputs.get(r.path, (0, 0))
+        if any(t.file for t in r.texts):
+            # Its text files (issue 15) are part of it: the digest is computed again every build.
+            stat = (0, 0)
         before = old.get(r.id)
         if before is not None and len(before) == 3 and before[:2] == (r.path, stat) and stat != (0, 0):
             keys[r.id] = before
