@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import (
+    new_page,  # the chromium and serve_site fixtures come from conftest
+)
+from conftest import make_archive, record_text, run_cli
 from lxml import html as lxml_html
 
-from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
-from conftest import make_archive, record_text, run_cli
 from archivegen.build.pipeline import build_archive
 
 ORIGINAL_ONLY = "Kukoricacsutkaszedő"
@@ -122,10 +124,10 @@ def test_the_model_record_says_it_is_translated_from_russian_with_its_credit(sam
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    ("See [D49](record:nobody).", 'documents/bad.md:5: error: body: link to "record:nobody": no record has the id '
-     '"nobody"; write [text](record:ID), ID being a record\'s file name without .md'),
-    ("Line one.\n\nSee [note](record:plain#note-9).", 'documents/bad.md:7: error: body: link to '
-     '"record:plain#note-9": that record has no such note (its notes: none)'),
+    ("See [D49](record:nobody).", ('documents/bad.md:5: error: body: link to "record:nobody": no record has the id '
+     '"nobody"; write [text](record:ID), ID being a record\'s file name without .md')),
+    ("Line one.\n\nSee [note](record:plain#note-9).", ('documents/bad.md:7: error: body: link to '
+     '"record:plain#note-9": that record has no such note (its notes: none)')),
 ])
 def test_a_bad_record_link_fails_the_build_with_file_and_line(tmp_path: Path, body: str, message: str) -> None:
     root = make_archive(tmp_path / "a", {"plain.md": record_text("Plain"), "ok.md": record_text("Ok")})
@@ -143,13 +145,13 @@ def test_a_bad_record_link_fails_the_build_with_file_and_line(tmp_path: Path, bo
     ("texts: [{language: Klingonese}]",
      'texts: item 1: language: "Klingonese" is not an ISO 639 language name or code; e.g. English, ru, hun'),
     ("texts: [{language: Russian, file: bad.ru.md}]",
-     'texts: item 1: file: "bad.ru.md" ends in .md, and every .md file under documents/ is read as a record; '
-     "name it bad.ru.markdown or .txt"),
+     ('texts: item 1: file: "bad.ru.md" ends in .md, and every .md file under documents/ is read as a record; '
+     "name it bad.ru.markdown or .txt")),
     ("texts: [{language: Russian, file: missing.markdown}]",
      'texts: item 1: file: "missing.markdown" not found (looked for documents/missing.markdown)'),
     ("texts: [{language: English, translated_by: [X]}]",
-     "texts: item 1: translated_by and published_in describe a translation; add translated_from "
-     "(the language it was translated from)"),
+     ("texts: item 1: translated_by and published_in describe a translation; add translated_from "
+     "(the language it was translated from)")),
     ("contributors: [{name: X, role: boss}]", 'contributors: item 1: role "boss" is not a MARC relator code; '),
 ])
 def test_bad_texts_and_contributors_are_errors_at_their_line(tmp_path: Path, field: str, message: str) -> None:
@@ -165,7 +167,7 @@ def test_bad_texts_and_contributors_are_errors_at_their_line(tmp_path: Path, fie
 
 
 @pytest.fixture
-def page(chromium: Any) -> Any:  # noqa: F811 - conftest's fixture
+def page(chromium: Any) -> Any:
     page = new_page(chromium)
     yield page
     errors = page.errors

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from archivegen.records.kinds import Context, Kind, Language, check_file, clean, describe, normalise_language
+from archivegen.records.kinds import (
+    Context,
+    Kind,
+    Language,
+    check_file,
+    clean,
+    describe,
+    normalise_language,
+)
 
 #: MARC relator codes (https://id.loc.gov/vocabulary/relators/) an archive is likely to need, with
 #: the Library of Congress label. Not the whole list (~300 codes, most for performances and

@@ -120,7 +120,7 @@ def render_markdown(text: str, prefix: str = "", record_url: Callable[[str], str
         env["docId"] = prefix
     if record_url is not None:
         env["record_url"] = record_url
-    return _parser().render(text, env)
+    return str(_parser().render(text, env))
 
 
 def record_links(text: str) -> list[tuple[str, str, int]]:
