@@ -260,3 +260,38 @@ def test_adding_a_translation_and_a_link_incrementally_equals_a_clean_build(tmp_
     build_archive(root, index=False, jobs=1)
     _equals_clean(root, tmp_path / "clean3")
     assert "referenced-by" not in (root / "site/records/letter/index.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Validity and accessibility of the new page parts (the record pages of the test archive)
+
+
+def test_the_texts_pages_are_valid_html(site: Path, tmp_path: Path) -> None:
+    from test_html_valid import describe, run_vnu  # noqa: PLC0415 - the sample suite's checker
+
+    pages = tmp_path / "pages"
+    for rid in ("letter", "other", "plain"):
+        (pages / rid).mkdir(parents=True)
+        shutil.copy(site / "records" / rid / "index.html", pages / rid / "index.html")
+    messages = run_vnu(pages)
+    assert messages == [], describe(messages, pages)
+
+
+@pytest.mark.parametrize(("width", "paired"), [(1400, False), (1400, True), (320, False)])
+def test_axe_finds_nothing_on_a_record_with_two_texts(chromium: Any, site: Path, serve_site: Any,
+                                                      width: int, paired: bool) -> None:
+    from test_accessibility import AXE, AXE_TAGS  # noqa: PLC0415
+
+    origin = serve_site(site, "/archive/")
+    page = new_page(chromium)
+    try:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(origin + "/archive/records/letter/")
+        if paired:
+            page.get_by_role("button", name="Side by side").click()
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
+        assert page.errors == []
+    finally:
+        page.close()

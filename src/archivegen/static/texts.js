@@ -5,11 +5,18 @@
   "use strict";
   document.querySelectorAll("section.texts-many").forEach(function (box) {
     var controls = box.querySelector(".text-controls");
-    var tabs = Array.prototype.slice.call(box.querySelectorAll("[role=tab]"));
+    var list = box.querySelector(".text-tabs");
+    var tabs = Array.prototype.slice.call(box.querySelectorAll(".text-tabs button[data-text]"));
     var panels = Array.prototype.slice.call(box.querySelectorAll(".text-panels > .text"));
     var pair = box.querySelector(".text-side-by-side");
     if (!controls || !tabs.length) return;
     controls.hidden = false;
+    list.setAttribute("role", "tablist");
+    list.setAttribute("aria-label", "Texts");
+    tabs.forEach(function (tab) {
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", tab.getAttribute("data-text"));
+    });
     panels.forEach(function (p) { p.setAttribute("role", "tabpanel"); p.setAttribute("aria-labelledby", p.id + "-tab"); });
 
     function show(index, focus) {
