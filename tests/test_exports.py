@@ -175,7 +175,7 @@ def test_record_head_has_highwire_tags_zotero_reads(sample_site: Path):
     assert _meta(doc, "citation_date") == ["1956/11/01"]
     assert _meta(doc, "citation_publisher") == ["Example History Program"]
     assert _meta(doc, "citation_public_url") == [BASE + "records/andropov-report-1-november-1956/"]
-    assert _meta(doc, "citation_language") == ["ru"]
+    assert _meta(doc, "citation_language") == ["en"]  # the English translation is what is cited
 
 
 def test_record_head_dublin_core_and_json_ld_read_back_with_extruct(sample_site: Path):
@@ -183,7 +183,8 @@ def test_record_head_dublin_core_and_json_ld_read_back_with_extruct(sample_site:
     data = extruct.extract(text, base_url=BASE, syntaxes=["json-ld", "dublincore"], uniform=False)
     (ld,) = data["json-ld"]
     assert ld["@type"] == "ArchiveComponent" and ld["name"] == "Andropov Report, 1 November 1956"
-    assert ld["dateCreated"] == "1956-11-01" and ld["inLanguage"] == ["ru"]
+    assert ld["dateCreated"] == "1956-11-01" and ld["inLanguage"] == "en"
+    assert ld["translationOfWork"] == {"@type": "CreativeWork", "inLanguage": "ru"}
     assert ld["holdingArchive"] == {"@type": "ArchiveOrganization",
                                     "name": "Archive of Foreign Policy of the Russian Federation (AVP RF)"}
     assert {"@type": "Person", "name": "Imre Nagy"} in ld["mentions"]

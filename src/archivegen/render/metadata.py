@@ -44,7 +44,9 @@ def highwire(record: Record, settings: Settings) -> Meta:
     meta.append(("citation_publisher", settings.publisher or settings.title))
     meta.append(("citation_public_url", url))
     meta.append(("citation_abstract_html_url", url))
-    meta += [("citation_language", lang.code) for lang in record.languages]
+    # The language of the text cited (a translation's, as in the CSL item), else the original's.
+    main = record.texts[0] if record.texts and not record.texts[0].file else None
+    meta += [("citation_language", lang.code) for lang in ((main.language,) if main else record.languages)]
     meta += [("citation_keywords", s) for s in record.subjects]
     meta += [("citation_pdf_url", urls.absolute(settings, urls.record_file(record.id, f.rsplit("/", 1)[-1])))
              for f in record.files if f.lower().endswith(".pdf")]
