@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import REPO, archivegen, edit_body, measure, pick_record, summary, wait_for_cleanup  # noqa: E402
+from run import REPO, archivegen, edit_body, measure, pick_record, summary, wait_for_cleanup
 
 
 def main() -> None:
@@ -49,7 +49,7 @@ def main() -> None:
     for label, runs in times.items():
         print(f"{label}: median {statistics.median(runs):.2f} s ({', '.join(f'{t:.2f}' for t in runs)})")
     if args.base:
-        pairs = [t / b for b, t in zip(times["base"], times["this"])]
+        pairs = [t / b for b, t in zip(times["base"], times["this"], strict=False)]
         print(f"ratio this/base per round: {', '.join(f'{r:.2f}' for r in pairs)}")
 
 

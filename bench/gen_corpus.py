@@ -31,40 +31,11 @@ import sys
 # --------------------------------------------------------------------------
 # vocabularies (fixed; order matters for determinism)
 
-SURNAMES = """Nagy Kádár Tildy Rákosi Gerő Andropov Mikoyan Suslov Khrushchev
-Brezhnev Gromyko Kosygin Molotov Zhukov Malenkov Bulganin Ustinov Ulbricht
-Honecker Gomułka Gierek Jaruzelski Wałęsa Novotný Dubček Husák Svoboda Tito
-Kardelj Ceaușescu Gheorghiu-Dej Zhivkov Hoxha Dulles Eisenhower Kennedy
-Johnson Nixon Kissinger Rusk McNamara Brzezinski Vance Carter Reagan Shultz
-Weinberger Adenauer Brandt Schmidt Kohl Genscher Bahr Macmillan Eden Wilson
-Heath Thatcher Carrington Mendès-France Mollet Debré Pompidou Couve Mao Zhou
-Liu Deng Lin Kim Castro Guevara Dorticós Nasser Nehru Sukarno Ho Giap Le
-Thieu Diem Sihanouk Hammarskjöld Thant Waldheim Kreisky Kekkonen Palme
-Erlander Lange Spaak Luns Kohout Hájek Mlynář Šik Rapacki Cyrankiewicz
-Ochab Kania Rakowski Mazowiecki Geremek Kuroń Michnik Havel Dienstbier Horn
-Grósz Pozsgay Németh Antall Maléter Donáth Losonczy Lukács Mindszenty
-Bibó Déry Illyés Kopácsi Király Apró Münnich Marosán Kiss Kállai Fock
-Biszku Aczél Gorbachev Shevardnadze Yakovlev Ryzhkov Ligachev Chernenko
-Kryuchkov Yazov Akhromeyev Dobrynin Kornienko Falin Zagladin Chernyaev
-Semenov Pervukhin Serov Sokolovsky Konev Grechko Malinovsky Kulikov Ogarkov
-""".split()
+SURNAMES = ["Nagy", "Kádár", "Tildy", "Rákosi", "Gerő", "Andropov", "Mikoyan", "Suslov", "Khrushchev", "Brezhnev", "Gromyko", "Kosygin", "Molotov", "Zhukov", "Malenkov", "Bulganin", "Ustinov", "Ulbricht", "Honecker", "Gomułka", "Gierek", "Jaruzelski", "Wałęsa", "Novotný", "Dubček", "Husák", "Svoboda", "Tito", "Kardelj", "Ceaușescu", "Gheorghiu-Dej", "Zhivkov", "Hoxha", "Dulles", "Eisenhower", "Kennedy", "Johnson", "Nixon", "Kissinger", "Rusk", "McNamara", "Brzezinski", "Vance", "Carter", "Reagan", "Shultz", "Weinberger", "Adenauer", "Brandt", "Schmidt", "Kohl", "Genscher", "Bahr", "Macmillan", "Eden", "Wilson", "Heath", "Thatcher", "Carrington", "Mendès-France", "Mollet", "Debré", "Pompidou", "Couve", "Mao", "Zhou", "Liu", "Deng", "Lin", "Kim", "Castro", "Guevara", "Dorticós", "Nasser", "Nehru", "Sukarno", "Ho", "Giap", "Le", "Thieu", "Diem", "Sihanouk", "Hammarskjöld", "Thant", "Waldheim", "Kreisky", "Kekkonen", "Palme", "Erlander", "Lange", "Spaak", "Luns", "Kohout", "Hájek", "Mlynář", "Šik", "Rapacki", "Cyrankiewicz", "Ochab", "Kania", "Rakowski", "Mazowiecki", "Geremek", "Kuroń", "Michnik", "Havel", "Dienstbier", "Horn", "Grósz", "Pozsgay", "Németh", "Antall", "Maléter", "Donáth", "Losonczy", "Lukács", "Mindszenty", "Bibó", "Déry", "Illyés", "Kopácsi", "Király", "Apró", "Münnich", "Marosán", "Kiss", "Kállai", "Fock", "Biszku", "Aczél", "Gorbachev", "Shevardnadze", "Yakovlev", "Ryzhkov", "Ligachev", "Chernenko", "Kryuchkov", "Yazov", "Akhromeyev", "Dobrynin", "Kornienko", "Falin", "Zagladin", "Chernyaev", "Semenov", "Pervukhin", "Serov", "Sokolovsky", "Konev", "Grechko", "Malinovsky", "Kulikov", "Ogarkov"]
 
-GIVEN = """Imre János Zoltán Mátyás Ernő Yuri Anastas Mikhail Nikita Leonid
-Andrei Alexei Vyacheslav Georgy Nikolai Dmitri Walter Erich Władysław Edward
-Wojciech Lech Antonín Alexander Gustáv Ludvík Josip Edvard Nicolae Gheorghe
-Todor Enver John Dwight Lyndon Richard Henry Dean Robert Zbigniew Cyrus
-James Ronald George Caspar Konrad Willy Helmut Hans-Dietrich Egon Harold
-Anthony Margaret Peter Pierre Guy Michel Georges Maurice Zedong Enlai Shaoqi
-Xiaoping Biao Il-sung Fidel Ernesto Osvaldo Gamal Jawaharlal Ahmed Chi
-Vo Duan Van Dinh Norodom Dag Kurt Bruno Urho Olof Tage Halvard Paul-Henri
-Joseph Pavel Jiří Zdeněk Ota Adam Józef Stanisław Mieczysław Tadeusz
-Bronisław Jacek Václav Gyula Károly Károly Pál Géza Ferenc Árpád István
-Béla Lajos Sándor Antal Jenő Valentin Vladimir Sergei Ivan Konstantin Rodion
-Andrei Aleksandr Oleg Eduard Yegor Vadim Anatoly Valentin Ivan Lavrenty
-""".split()
+GIVEN = ["Imre", "János", "Zoltán", "Mátyás", "Ernő", "Yuri", "Anastas", "Mikhail", "Nikita", "Leonid", "Andrei", "Alexei", "Vyacheslav", "Georgy", "Nikolai", "Dmitri", "Walter", "Erich", "Władysław", "Edward", "Wojciech", "Lech", "Antonín", "Alexander", "Gustáv", "Ludvík", "Josip", "Edvard", "Nicolae", "Gheorghe", "Todor", "Enver", "John", "Dwight", "Lyndon", "Richard", "Henry", "Dean", "Robert", "Zbigniew", "Cyrus", "James", "Ronald", "George", "Caspar", "Konrad", "Willy", "Helmut", "Hans-Dietrich", "Egon", "Harold", "Anthony", "Margaret", "Peter", "Pierre", "Guy", "Michel", "Georges", "Maurice", "Zedong", "Enlai", "Shaoqi", "Xiaoping", "Biao", "Il-sung", "Fidel", "Ernesto", "Osvaldo", "Gamal", "Jawaharlal", "Ahmed", "Chi", "Vo", "Duan", "Van", "Dinh", "Norodom", "Dag", "Kurt", "Bruno", "Urho", "Olof", "Tage", "Halvard", "Paul-Henri", "Joseph", "Pavel", "Jiří", "Zdeněk", "Ota", "Adam", "Józef", "Stanisław", "Mieczysław", "Tadeusz", "Bronisław", "Jacek", "Václav", "Gyula", "Károly", "Károly", "Pál", "Géza", "Ferenc", "Árpád", "István", "Béla", "Lajos", "Sándor", "Antal", "Jenő", "Valentin", "Vladimir", "Sergei", "Ivan", "Konstantin", "Rodion", "Andrei", "Aleksandr", "Oleg", "Eduard", "Yegor", "Vadim", "Anatoly", "Valentin", "Ivan", "Lavrenty"]
 
-PATRONYMICS = """Vladimirovich Ivanovich Sergeyevich Andreyevich Nikolayevich
-Petrovich Fyodorovich Mikhailovich Alexandrovich Dmitrievich""".split()
+PATRONYMICS = ["Vladimirovich", "Ivanovich", "Sergeyevich", "Andreyevich", "Nikolayevich", "Petrovich", "Fyodorovich", "Mikhailovich", "Alexandrovich", "Dmitrievich"]
 
 ORGS = """Central Committee of the CPSU|Politburo of the CPSU|Presidium of the
 Hungarian Working People's Party|Ministry of Foreign Affairs of the USSR|
@@ -142,32 +113,7 @@ RIGHTS_W = [40, 20, 15, 10, 10, 5]
 # Function words and domain words take the top Zipf ranks; a seeded
 # pseudo-word tail makes the vocabulary large (a real 60 MB English corpus
 # has 100k+ distinct tokens, which matters for search-index size).
-COMMON = """the of and to in a that is was for on with by as it be at from
-this which not are have has had were will would his their they he its or
-an but been all also there should our we who these other such any may
-more one into than them only must about so what can no two first after
-over between same new under those could very further upon made well out
-government party comrade soviet meeting question situation delegation
-minister committee state foreign political military forces comrades
-people policy relations leadership united national central affairs
-secretary present position international western ambassador embassy
-socialist countries country security proposal conversation information
-cooperation development measures discussion troops border negotiations
-agreement problem problems interests views support decision view member
-members president representatives conference economic chairman report
-opinion general session time year years army opposition leaders leader
-stated declared noted emphasized expressed agreed requested informed
-considered regarding concerning accordance necessary important possible
-present whole current further following certain great large small
-regard matter matters side sides part parts order number point points
-attention work action actions course basis result results reason
-question questions power powers peace war nuclear weapons treaty pact
-alliance bloc capitalist imperialist revolutionary counterrevolutionary
-workers worker working class masses public press radio newspaper
-statement statements letter telegram cable memorandum minutes document
-documents copy text draft plan plans program programme period days day
-week month morning evening night today yesterday tomorrow hours
-""".split()
+COMMON = ["the", "of", "and", "to", "in", "a", "that", "is", "was", "for", "on", "with", "by", "as", "it", "be", "at", "from", "this", "which", "not", "are", "have", "has", "had", "were", "will", "would", "his", "their", "they", "he", "its", "or", "an", "but", "been", "all", "also", "there", "should", "our", "we", "who", "these", "other", "such", "any", "may", "more", "one", "into", "than", "them", "only", "must", "about", "so", "what", "can", "no", "two", "first", "after", "over", "between", "same", "new", "under", "those", "could", "very", "further", "upon", "made", "well", "out", "government", "party", "comrade", "soviet", "meeting", "question", "situation", "delegation", "minister", "committee", "state", "foreign", "political", "military", "forces", "comrades", "people", "policy", "relations", "leadership", "united", "national", "central", "affairs", "secretary", "present", "position", "international", "western", "ambassador", "embassy", "socialist", "countries", "country", "security", "proposal", "conversation", "information", "cooperation", "development", "measures", "discussion", "troops", "border", "negotiations", "agreement", "problem", "problems", "interests", "views", "support", "decision", "view", "member", "members", "president", "representatives", "conference", "economic", "chairman", "report", "opinion", "general", "session", "time", "year", "years", "army", "opposition", "leaders", "leader", "stated", "declared", "noted", "emphasized", "expressed", "agreed", "requested", "informed", "considered", "regarding", "concerning", "accordance", "necessary", "important", "possible", "present", "whole", "current", "further", "following", "certain", "great", "large", "small", "regard", "matter", "matters", "side", "sides", "part", "parts", "order", "number", "point", "points", "attention", "work", "action", "actions", "course", "basis", "result", "results", "reason", "question", "questions", "power", "powers", "peace", "war", "nuclear", "weapons", "treaty", "pact", "alliance", "bloc", "capitalist", "imperialist", "revolutionary", "counterrevolutionary", "workers", "worker", "working", "class", "masses", "public", "press", "radio", "newspaper", "statement", "statements", "letter", "telegram", "cable", "memorandum", "minutes", "document", "documents", "copy", "text", "draft", "plan", "plans", "program", "programme", "period", "days", "day", "week", "month", "morning", "evening", "night", "today", "yesterday", "tomorrow", "hours"]
 
 SYLL_ON = ["b", "br", "c", "ch", "cr", "d", "dr", "f", "fr", "g", "gr", "h",
            "j", "k", "kr", "l", "m", "n", "p", "pr", "pl", "r", "s", "sh",

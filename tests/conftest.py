@@ -17,6 +17,7 @@ SRC = REPO / "src"
 sys.path.insert(0, str(SRC))
 
 from archivegen.build.pipeline import build_archive  # noqa: E402
+
 # Browser fixtures are registered here once, so every module shares one Chromium and one server.
 from browser_support import chromium, serve_site  # noqa: E402, F401 - one browser per session
 from reader_support import site_server  # noqa: E402, F401

@@ -34,7 +34,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
                       ".webmanifest": "application/manifest+json", ".svg": "image/svg+xml",
                       ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json"}
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from archivegen.build.write import STATIC
-from reader_support import PAGE_KINDS, PageKind, SiteServer, open_page, serve_under
 from conftest import REPO
+from reader_support import PAGE_KINDS, PageKind, SiteServer, open_page, serve_under
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ import lxml.html
 import pytest
 import yaml
 
-from archivegen.render.browse import initial, name_key
 from archivegen.build.pipeline import build_archive
+from archivegen.render.browse import initial, name_key
 from conftest import ARCHIVE_YAML, REPO, record_text, run_cli
 from linkcheck import broken_links
 
@@ -147,7 +147,7 @@ def test_term_page_lists_date_type_title_and_summary_in_date_order(sample_site: 
     items = [li for p in pages for li in p.xpath('//main//ul[@class="record-list"]/li')]
     datetimes = [li.xpath(".//time/@datetime")[0] for li in items]
     assert datetimes == sorted(datetimes) and len(items) > 1
-    andropov = [li for li in items if "Andropov Report" in text(li)][0]
+    andropov = next(li for li in items if "Andropov Report" in text(li))
     assert "November 1, 1956 · Report" in text(andropov)
     assert "Andropov reports that Imre Nagy has threatened a scandal" in text(andropov)
 

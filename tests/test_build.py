@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import re
 import json
+import re
 import shutil
 from pathlib import Path
 

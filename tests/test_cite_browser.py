@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 
-
 @pytest.fixture(scope="module")
 def served(sample_site: Path):
     # The site is built for /archive/: serve its parent folder with site/ linked at that sub-path.

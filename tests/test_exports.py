@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import feedparser
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from archivegen.build.pipeline import build_archive
 from conftest import make_archive
@@ -254,10 +254,10 @@ def test_nasty_record_downloads_parse_back_intact(nasty_site: Path):
 
 
 def test_sitemap_splits_into_an_index_past_the_per_file_limit(monkeypatch: pytest.MonkeyPatch):
+    from archivegen.records.model import Archive
+    from archivegen.records.settings import Settings
     from archivegen.render import exports
     from archivegen.render.views import Page
-    from archivegen.records.settings import Settings
-    from archivegen.records.model import Archive
 
     monkeypatch.setattr(exports, "SITEMAP_LIMIT", 2)
     archive = Archive(Settings(title="T", base_url=BASE), ())

@@ -21,7 +21,7 @@ from conftest import ARCHIVE_YAML, REPO, SRC
 
 sys.path.insert(0, str(SRC))
 
-from archivegen.records.fields import FIELDS, docs_table  # noqa: E402
+from archivegen.records.fields import FIELDS, docs_table
 
 NEW_ROW = '''    Field("recipients", Names(), "Recipients", "People or offices the document was addressed to.",
           '["Dulles, John Foster"]', details=True, facet=Facet("recipients", "Recipients", 7),

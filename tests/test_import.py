@@ -8,13 +8,13 @@ import re
 import sys
 from pathlib import Path
 
-from conftest import ARCHIVE_YAML, REPO, SRC, make_archive, record_text, run_cli
+from conftest import REPO, SRC, make_archive, record_text, run_cli
 
 sys.path.insert(0, str(SRC))
 
-from archivegen.build.pipeline import build_archive  # noqa: E402
-from archivegen.records.load import find_documents, read_record  # noqa: E402
-from archivegen.records.fields import FIELDS  # noqa: E402
+from archivegen.build.pipeline import build_archive
+from archivegen.records.fields import FIELDS
+from archivegen.records.load import find_documents, read_record
 
 COLUMNS = ["id", *(f.name for f in FIELDS if f.imported), "body"]
 LIST_FIELDS = {f.name for f in FIELDS if f.kind.multi and f.imported}

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from archivegen.build import pipeline as build
-from archivegen.index import pagefind as search_index
 from archivegen.build.pipeline import build_archive
+from archivegen.index import pagefind as search_index
 from archivegen.problems import BuildFailed, IndexingFailed
 from conftest import make_archive, record_text, run_cli
 from test_search_index import fragment_texts

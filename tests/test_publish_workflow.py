@@ -54,7 +54,7 @@ def test_main_is_built_for_the_pages_address_and_deployed():
     assert flow["permissions"] == {"contents": "read"}
     pages = next(s for s in build["steps"] if str(s.get("uses", "")).startswith("actions/configure-pages@"))
     make = next(s for s in build["steps"] if "archivegen build" in str(s.get("run", "")))
-    assert make["env"]["BASE_URL"] == "${{ steps.%s.outputs.base_url }}" % pages["id"]
+    assert make["env"]["BASE_URL"] == "${{{{ steps.{}.outputs.base_url }}}}".format(pages["id"])
     assert '--base-url "$BASE_URL"' in make["run"]
     upload = next(s for s in build["steps"] if str(s.get("uses", "")).startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "site"

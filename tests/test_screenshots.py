@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from reader_support import PAGE_KINDS, SiteServer, open_page
 from conftest import REPO
+from reader_support import PAGE_KINDS, SiteServer, open_page
 
 pytestmark = pytest.mark.browser
 

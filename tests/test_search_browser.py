@@ -16,11 +16,11 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
-from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
-from conftest import REPO, copy_sample
 
 from archivegen.build.pipeline import build_archive, load_archive
 from archivegen.records.model import Record
+from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
+from conftest import REPO, copy_sample
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def site_url(request: pytest.FixtureRequest, serve_site: Any) -> str:
 
 
 @pytest.fixture
-def page(chromium: Any) -> Any:  # noqa: F811 - the fixture above
+def page(chromium: Any) -> Any:
     page = new_page(chromium)
     yield page
     errors = page.errors
@@ -256,7 +256,7 @@ def test_date_range_keeps_records_whose_dates_overlap_it(page: Any, site_url: st
     assert all(model[rid].date.lower.year <= 1955 for rid in all_ids(page))
 
 
-def test_a_shared_url_restores_the_same_search_and_back_returns(page: Any, site_url: str, chromium: Any) -> None:  # noqa: F811
+def test_a_shared_url_restores_the_same_search_and_back_returns(page: Any, site_url: str, chromium: Any) -> None:
     open_search(page, site_url)
     page.fill("#search-q", "Nagy")
     page.press("#search-q", "Enter")
@@ -325,7 +325,7 @@ def what_is_shown(chromium: Any, url: str, state: dict[str, str]) -> tuple[str, 
 
 
 def test_sharded_index_gives_the_counts_filters_and_order_of_one_index(
-        chromium: Any, serve_site: Any, sample_site: Path, sharded_site: Path) -> None:  # noqa: F811
+        chromium: Any, serve_site: Any, sample_site: Path, sharded_site: Path) -> None:
     manifest = json.loads((sharded_site / "pagefind" / "shards.json").read_text())
     assert len(manifest["shards"]) == 8 and sum(manifest["pages"]) == 282
     one = serve_site(sample_site, "/archive/") + "/archive/search/"

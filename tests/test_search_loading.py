@@ -16,13 +16,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, copy_sample
-from test_search_browser import (FILTER_VALUES, MODEL_ID, carriers, count, group_counts, open_group,
-                                 open_search, settled, status, what_is_shown, build_sharded)
-from test_search_browser import page, sharded_site  # noqa: F401 - fixtures (a checked page; 8 shards of the sample)
 
 from archivegen.build.pipeline import load_archive
 from archivegen.records.model import Record
+from conftest import REPO, copy_sample
+from test_search_browser import (  # noqa: F401 - fixtures (a checked page; 8 shards of the sample)
+    FILTER_VALUES,
+    MODEL_ID,
+    build_sharded,
+    carriers,
+    count,
+    group_counts,
+    open_group,
+    open_search,
+    page,
+    settled,
+    sharded_site,
+    status,
+    what_is_shown,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -199,7 +211,7 @@ def test_a_delta_bundle_over_hidden_pages_searches_like_a_clean_index(
     ]
     want, got = (_searches(chromium, serve_site(site, "/archive/") + "/archive/search/", states)
                  for site in (clean, patched))
-    for state, a, b in zip(states, want, got):
+    for state, a, b in zip(states, want, got, strict=False):
         assert a == b, f"delta + hidden differs from a clean index for {state}"
     assert want[1][2] == [MODEL_ID] and MODEL_ID in want[0][2]
 
@@ -225,6 +237,6 @@ def test_a_page_changed_back_is_found_once_though_its_delta_copy_has_the_hidden_
     states = [{"q": "Andropov"}, {"q": "Andropov", "sort": "newest"}, {"type": "Report", "sort": "oldest"}]
     want, got = (_searches(chromium, serve_site(s, "/archive/") + "/archive/search/", states)
                  for s in (clean, site))
-    for state, a, b in zip(states, want, got):
+    for state, a, b in zip(states, want, got, strict=False):
         assert a == b, f"an undone edit differs from the clean index for {state}"
     assert MODEL_ID in want[0][2]

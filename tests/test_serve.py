@@ -20,7 +20,7 @@ from conftest import SRC, record_text
 
 sys.path.insert(0, str(SRC))
 
-from archivegen.commands.serve import PreviewServer, State  # noqa: E402
+from archivegen.commands.serve import PreviewServer, State
 
 
 def fetch(url: str) -> tuple[int, str, dict[str, str]]:
@@ -110,7 +110,7 @@ def test_serve_prints_its_url_under_the_base_path_and_redirects_the_root_there(p
     assert status == 404 and "/archive/" in html
 
 def test_serve_never_serves_files_outside_the_site(preview, tmp_path: Path):
-    p, root = preview({"a.md": record_text("First record")})
+    p, _root = preview({"a.md": record_text("First record")})
     secret = tmp_path / "secret.txt"
     secret.write_text("do not serve")
     port = p.origin.rsplit(":", 1)[1]

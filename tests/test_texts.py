@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import html as lxml_html
+
+from archivegen.build.pipeline import build_archive
 from browser_support import (
     new_page,  # the chromium and serve_site fixtures come from conftest
 )
 from conftest import make_archive, record_text, run_cli
-from lxml import html as lxml_html
-
-from archivegen.build.pipeline import build_archive
 
 ORIGINAL_ONLY = "Kukoricacsutkaszedő"
 LETTER = record_text(
@@ -267,7 +267,7 @@ def test_adding_a_translation_and_a_link_incrementally_equals_a_clean_build(tmp_
 
 
 def test_the_texts_pages_are_valid_html(site: Path, tmp_path: Path) -> None:
-    from test_html_valid import describe, run_vnu  # noqa: PLC0415 - the sample suite's checker
+    from test_html_valid import describe, run_vnu
 
     pages = tmp_path / "pages"
     for rid in ("letter", "other", "plain"):
@@ -280,7 +280,7 @@ def test_the_texts_pages_are_valid_html(site: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("width", "paired"), [(1400, False), (1400, True), (320, False)])
 def test_axe_finds_nothing_on_a_record_with_two_texts(chromium: Any, site: Path, serve_site: Any,
                                                       width: int, paired: bool) -> None:
-    from test_accessibility import AXE, AXE_TAGS  # noqa: PLC0415
+    from test_accessibility import AXE, AXE_TAGS
 
     origin = serve_site(site, "/archive/")
     page = new_page(chromium)

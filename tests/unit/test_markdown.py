@@ -85,7 +85,7 @@ def test_notes_keep_printed_labels_in_order_and_a_prefix_sets_a_second_text_apar
 
 
 def test_record_links_are_found_with_their_lines_and_resolved_by_the_page() -> None:
-    from archivegen.render.markdown import record_links  # noqa: PLC0415
+    from archivegen.records.links import record_links  # noqa: PLC0415
 
     text = "Intro.\n\nSee [D49](record:d49) and\n[note](record:d99#note-4).\n\n[ref]: record:d1\n\n[x][ref]"
     assert record_links(text) == [("d49", "", 2), ("d99", "note-4", 3), ("d1", "", 5)]

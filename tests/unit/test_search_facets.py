@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import REPO
-
-from archivegen.render import search_page as search
 from archivegen.build.pipeline import load_archive
+from archivegen.render import search_page as search
+from conftest import REPO
 
 
 def test_facet_files_count_every_filter_value_of_the_whole_archive(sample_site: Path) -> None:

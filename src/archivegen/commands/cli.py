@@ -10,9 +10,9 @@ from pathlib import Path
 
 from archivegen import __version__
 from archivegen.build.pipeline import build_archive, check_archive
+from archivegen.problems import ArchivegenError, BuildFailed, Problem, has_errors
 from archivegen.progress import Progress
 from archivegen.records.fields import FIELDS
-from archivegen.problems import ArchivegenError, BuildFailed, Problem, has_errors
 
 EPILOG = """examples:
   archivegen build                 build ./site from ./documents and ./archive.yaml
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_workflow_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _add_workflow_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """serve, new and import: the archivist's day-to-day commands (docs/workflow.md)."""
     raw = argparse.RawDescriptionHelpFormatter
     root_help = "archive folder (default: .)"
@@ -82,7 +82,8 @@ def _add_workflow_commands(sub: "argparse._SubParsersAction[argparse.ArgumentPar
     s.add_argument("--root", type=Path, default=Path("."), help=root_help)
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 = any free)")
     s.add_argument("--base-url", default=None, help="override archive.yaml's base_url (its path is served)")
-    s.add_argument("--no-index", action="store_true", help="skip the search index (faster rebuilds; search does not work)")
+    s.add_argument("--no-index", action="store_true",
+                   help="skip the search index (faster rebuilds; search does not work)")
     s.set_defaults(run=_run_serve)
 
     n = sub.add_parser("new", help="create a new record file with every field explained",
@@ -148,13 +149,13 @@ examples:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from archivegen.commands.serve import serve
+    from archivegen.commands.serve import serve  # noqa: PLC0415 - loads watchfiles; other commands start faster
 
     return serve(args.root, args.port, base_url=args.base_url, index=not args.no_index)
 
 
 def _run_new(args: argparse.Namespace) -> int:
-    from archivegen.commands.new import create_record
+    from archivegen.commands.new import create_record  # noqa: PLC0415 - only `new` needs it
 
     path, problems = create_record(args.root, args.title, args.date, args.collection, args.id)
     _print_problems(problems)
@@ -166,7 +167,11 @@ def _run_new(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from archivegen.commands.importer import import_fails, plan_import, write_rows
+    from archivegen.commands.importer import (  # noqa: PLC0415 - only `import` needs it
+        import_fails,
+        plan_import,
+        write_rows,
+    )
 
     if not args.csv.is_file():
         print(f"archivegen: error: {args.csv}: no such file", file=sys.stderr)

@@ -21,11 +21,11 @@ from typing import Any
 
 import yaml
 
-from archivegen.records.load import RawRecord, decode, find_documents, parse_record, read_record
 from archivegen.commands.new import fresh_id, taken_ids
 from archivegen.problems import Problem, error, sort_problems, warning
-from archivegen.records.settings import load_settings
 from archivegen.records.fields import BY_NAME, FIELDS
+from archivegen.records.load import RawRecord, decode, find_documents, parse_record, read_record
+from archivegen.records.settings import load_settings
 from archivegen.records.validate import cross_check, validate_record
 
 BODY_COLUMNS = ("body", "transcription")
@@ -118,7 +118,7 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
                                   f"{len(header)} columns; is a ';' or a quote missing?"))
             continue
         values = {key: cell.replace("\r\n", "\n").replace("\r", "\n").strip()
-                  for key, cell in zip(header, cells)}
+                  for key, cell in zip(header, cells, strict=False)}
         fields: dict[str, Any] = {}
         for key in ORDER:
             value = values.get(key, "")

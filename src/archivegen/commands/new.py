@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
+from archivegen.problems import ArchivegenError, Problem, error
 from archivegen.records.fields import FIELDS
 from archivegen.records.load import ID_PATTERN, find_documents, parse_record
-from archivegen.problems import ArchivegenError, Problem, error
 from archivegen.records.settings import load_settings
 from archivegen.records.slugs import slugify
 from archivegen.records.validate import validate_record

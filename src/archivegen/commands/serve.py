@@ -19,6 +19,7 @@ next save. Watching uses ``watchfiles`` (inotify/FSEvents/ReadDirectoryChanges t
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import mimetypes
@@ -30,11 +31,12 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from archivegen.build.pipeline import build_archive
@@ -126,7 +128,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "archivegen-serve"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build problems, not one line per request
 
     def do_HEAD(self) -> None:
@@ -246,10 +248,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")  # a reload must show the new build
         self.end_headers()
         if not head:
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
 
 def inject(page: bytes, state: dict[str, Any]) -> bytes:
@@ -278,7 +278,7 @@ class _Watcher:
 
     WATCHED = ("documents", "templates")
 
-    def __init__(self, root: Path, changes: "queue.Queue[set[str]]") -> None:
+    def __init__(self, root: Path, changes: queue.Queue[set[str]]) -> None:
         self.root, self.changes = root, changes
         self.stop = threading.Event()
         self._tree_stop = threading.Event()
@@ -300,14 +300,14 @@ class _Watcher:
         self._threads.append(thread)
 
     def _tree(self, folders: list[Path], stop: threading.Event) -> None:
-        import watchfiles
+        import watchfiles  # noqa: PLC0415 - a native module, loaded only when watching
 
         for changes in watchfiles.watch(*folders, stop_event=_Either(stop, self.stop),
                                         raise_interrupt=False, rust_timeout=500):
             self.changes.put(self._relative(changes))
 
     def _top_level(self) -> None:
-        import watchfiles
+        import watchfiles  # noqa: PLC0415 - a native module, loaded only when watching
 
         def wanted(change: watchfiles.Change, path: str) -> bool:
             return Path(path).name in ("archive.yaml", *self.WATCHED)

@@ -36,8 +36,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from archivegen.render import urls
 from archivegen.problems import IndexingFailed
+from archivegen.render import urls
 from archivegen.render.search_page import BUNDLE_DIR, MANIFEST
 
 MAX_SHARD_SIZE = 5000
@@ -143,7 +143,7 @@ def _pagefind_version() -> str:
         from importlib.metadata import version  # noqa: PLC0415
 
         return version("pagefind_bin")
-    except Exception:  # noqa: BLE001 - only a cache key
+    except Exception:
         return "unknown"
 
 
@@ -173,7 +173,7 @@ def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> None:
             (root / folder).mkdir(parents=True, exist_ok=True)
         for path in pages:
             _link(source(path), root / input_name(path))
-        cmd = pagefind_command() + ["--site", str(root), "--output-path", str(out), "--silent"]
+        cmd = [*pagefind_command(), "--site", str(root), "--output-path", str(out), "--silent"]
         proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")

@@ -142,7 +142,7 @@ def _explain(text: str) -> str:
 
 def _is_other_edtf(text: str) -> bool:
     """Ask the reference parser whether text is EDTF we do not accept (only on the error path)."""
-    from edtf import parse_edtf  # slow import and parse; bad input only
+    from edtf import parse_edtf  # noqa: PLC0415 - slow import (~0.3 s), needed for bad input only
 
     try:
         parse_edtf(text)

@@ -109,7 +109,8 @@ FIELDS: tuple[Field, ...] = (
           columns=_col("creators", 'Authors, people as "Family, Given".')),
     Field("contributors", Contributors(), "Contributors",
           'Others who made the record what it is, each with a MARC relator role (code or label): '
-          '`trl` translator, `trc` transcriber, `edt` editor, `fnd` funder, `dnr` donor…; see *Texts and contributors*.',
+          '`trl` translator, `trc` transcriber, `edt` editor, `fnd` funder, `dnr` donor…; '
+          'see *Texts and contributors*.',
           '[{name: "Kramer, Mark", role: trl}, {name: "Example Foundation", role: fnd}]', details=True,
           columns=_col("contributors", 'Contributors as "Name [relator code]".'), imported=False),
     Field("languages", Languages(), "Languages",
@@ -122,7 +123,8 @@ FIELDS: tuple[Field, ...] = (
           "record (an original-language transcription, more translations), each with its `language` and, for a "
           "translation, `translated_from`, `translated_by`, `published_in`; see *Texts and contributors*.",
           "[{language: English, translated_from: Russian}, {language: Russian, file: x.ru.markdown}]",
-          columns=_col("texts", 'Its texts\' languages, ISO 639 ("en (from ru)" for a translation); the first is the page\'s.'),
+          columns=_col("texts", 'Its texts\' languages, ISO 639 ("en (from ru)" for a translation); '
+                       "the first is the page's."),
           imported=False),
     Field("people", Names(), "People", 'People mentioned, `"Family, Given"`.', '["Nagy, Imre", "Kádár, János"]',
           details=True, facet=Facet("people", "People", 2), filters=(Filter("person", "Person", 4),),
@@ -149,7 +151,8 @@ FIELDS: tuple[Field, ...] = (
           "Archival citation of the original or the translation (fond, opis, delo, pages, publication).",
           '"AVP RF, f. 059a, op. 4, p. 6, d. 5"', details=True,
           columns=_col("source", "Archival reference of the original.")),
-    Field("rights", RightsKey(), "Rights", "Rights statement: a key from `archive.yaml`, a rightsstatements.org code (`InC-EDU`, `NoC-US`) "
+    Field("rights", RightsKey(), "Rights",
+          "Rights statement: a key from `archive.yaml`, a rightsstatements.org code (`InC-EDU`, `NoC-US`) "
           "or a Creative Commons id (`CC-BY-4.0`, `CC0-1.0`); see *Rights*.", "InC-EDU",
           filters=(Filter("rights", "Rights", 10),),
           columns=(Column("rights", "Rights statement: its label."),
@@ -172,8 +175,8 @@ REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 #: Names the build derives itself; a record may not set them.
 RESERVED = ("id", "url", "path", "slug", "body", "content", "permalink", "layout", "template")
 #: Browse facets in navigation order: (facet key, field).
-FACETS: tuple[tuple[str, Field], ...] = tuple(
-    (f.facet.key, f) for f in sorted((f for f in FIELDS if f.facet), key=lambda f: f.facet.position if f.facet else 0))
+FACETS: tuple[tuple[str, Field], ...] = tuple(sorted(
+    ((f.facet.key, f) for f in FIELDS if f.facet), key=lambda pair: pair[1].facet.position if pair[1].facet else 0))
 FACET_KEYS: tuple[str, ...] = tuple(key for key, _ in FACETS)
 #: Search filters in the search page's order: (filter, field).
 FILTERS: tuple[tuple[Filter, Field], ...] = tuple(

@@ -6,6 +6,7 @@ only adds the file system. Line numbers count from the file's first line, fence 
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ _FENCE = re.compile(r"(---|\.\.\.)[ \t]*\Z")
 #: Deepest nesting of [ { or "- - -" accepted. libyaml's composer recurses in C and crashes the
 #: interpreter (SIGSEGV) somewhere past ~20,000 levels, so depth is bounded before parsing.
 MAX_DEPTH = 100
-_DASHES = re.compile(r"(?:-[ \t]+){%d,}" % MAX_DEPTH)
+_DASHES = re.compile(rf"(?:-[ \t]+){{{MAX_DEPTH},}}")
 
 
 class _Resolver(BaseResolver):
@@ -48,17 +49,14 @@ _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
 )
 
-try:
-    # libyaml's parser. yaml.cyaml does not export CParser, so ``yaml.CParser`` does not exist:
-    # import it by its module, or every record goes through the pure-Python scanner (10x slower).
-    from yaml.cyaml import CParser as _CParser
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _CParser = None
+# libyaml's parser. yaml.cyaml does not export CParser, so ``yaml.CParser`` does not exist:
+# import it by its module, or every record goes through the pure-Python scanner (10x slower).
+_CParser: Any = getattr(importlib.import_module("yaml.cyaml"), "CParser", None) if yaml.__with_libyaml__ else None
 
 
 if _CParser is not None:
 
-    class _Loader(_CParser, SafeConstructor, _Resolver):  # type: ignore[misc,valid-type]
+    class _Loader(_CParser, SafeConstructor, _Resolver):  # type: ignore[misc]  # libyaml has no types
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
             SafeConstructor.__init__(self)
@@ -239,51 +237,10 @@ def parse_mapping(path: str, source: str, first_line: int = 1) -> tuple[
             return None, [error(path, root.start_mark.line + off, where,
                                 f"expected 'field: value' lines (a mapping), found {_kind(root)}; "
                                 "e.g. 'title: Andropov Report'")]
-        memo: dict[int, int] = {}
-        total = 0
-        # Only aliases (*name) can expand: without a '*' the walk over every node is skipped.
-        for key_node, value_node in (root.value if "*" in source else ()):
-            total += _expanded_size(key_node, memo) + _expanded_size(value_node, memo)
-            if total > MAX_NODES:  # report the field where the expansion crosses the bound
-                name = key_node.value if isinstance(key_node, ScalarNode) else where
-                return None, [error(path, key_node.start_mark.line + off, name,
-                                    f"more than {MAX_NODES} values once aliases (*name) are expanded; "
-                                    "write the values out instead of using aliases")]
-        fields: dict[str, Any] = {}
-        lines: dict[str, int] = {}
-        item_lines: dict[str, list[int]] = {}
-        problems: list[Problem] = []
-        refused: set[str] = set()
-        for key_node, value_node in root.value:
-            line = key_node.start_mark.line + off
-            if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                shown = key_node.value if isinstance(key_node, ScalarNode) else "a list or mapping"
-                problems.append(error(path, line, where, f"a field name must be text, found {shown!r}; "
-                                      "write names such as 'title:' or 'people:'"))
-                continue
-            key = key_node.value
-            bad = _bad_tag(value_node, set())
-            if bad is not None:
-                problems.append(error(path, bad.start_mark.line + off, key,
-                                      f"the YAML tag {_short_tag(bad.tag)!r} is not allowed: fields hold "
-                                      "plain text and lists; remove the tag, or quote the value if the "
-                                      "'!' is part of the text"))
-                lines[key] = line  # reported here, so not "missing" later
-                refused.add(key)
-                continue
-            if key in fields or key in refused:
-                problems.append(error(path, line, key,
-                                      f"duplicate field: already set on line {lines[key]}; keep one"))
-                continue
-            fields[key] = loader.construct_object(value_node, deep=True)
-            lines[key] = line
-            if isinstance(value_node, SequenceNode):
-                item_lines[key] = [n.start_mark.line + off for n in value_node.value]
-            elif isinstance(value_node, MappingNode):
-                # Lines of nested keys ("rights.hppp-reuse") for archive.yaml's messages.
-                for sub_key, _ in value_node.value:
-                    if isinstance(sub_key, ScalarNode):
-                        lines.setdefault(f"{key}.{sub_key.value}", sub_key.start_mark.line + off)
+        bomb = _alias_bomb(root, source, path, off, where)
+        if bomb is not None:
+            return None, [bomb]
+        fields, lines, item_lines, problems = _read_fields(loader, root, path, off, where)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(path, exc, off, where, source)]
     except yaml.YAMLError as exc:
@@ -294,6 +251,61 @@ def parse_mapping(path: str, source: str, first_line: int = 1) -> tuple[
     finally:
         loader.dispose()
     return (fields, lines, item_lines), problems
+
+
+def _alias_bomb(root: MappingNode, source: str, path: str, off: int, where: str) -> Problem | None:
+    """A problem when aliases (*name) would expand the mapping past MAX_NODES values."""
+    memo: dict[int, int] = {}
+    total = 0
+    # Only aliases (*name) can expand: without a '*' the walk over every node is skipped.
+    for key_node, value_node in (root.value if "*" in source else ()):
+        total += _expanded_size(key_node, memo) + _expanded_size(value_node, memo)
+        if total > MAX_NODES:  # report the field where the expansion crosses the bound
+            name = key_node.value if isinstance(key_node, ScalarNode) else where
+            return error(path, key_node.start_mark.line + off, name,
+                         f"more than {MAX_NODES} values once aliases (*name) are expanded; "
+                         "write the values out instead of using aliases")
+    return None
+
+
+def _read_fields(loader: _Loader, root: MappingNode, path: str, off: int, where: str) -> tuple[
+        dict[str, Any], dict[str, int], dict[str, list[int]], list[Problem]]:
+    """Each key's value, line and item lines; refused keys (bad names, tags, duplicates) reported."""
+    fields: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    item_lines: dict[str, list[int]] = {}
+    problems: list[Problem] = []
+    refused: set[str] = set()
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + off
+        if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            shown = key_node.value if isinstance(key_node, ScalarNode) else "a list or mapping"
+            problems.append(error(path, line, where, f"a field name must be text, found {shown!r}; "
+                                  "write names such as 'title:' or 'people:'"))
+            continue
+        key = key_node.value
+        bad = _bad_tag(value_node, set())
+        if bad is not None:
+            problems.append(error(path, bad.start_mark.line + off, key,
+                                  f"the YAML tag {_short_tag(bad.tag)!r} is not allowed: fields hold "
+                                  "plain text and lists; remove the tag, or quote the value if the "
+                                  "'!' is part of the text"))
+            lines[key] = line  # reported here, so not "missing" later
+            refused.add(key)
+            continue
+        if key in fields or key in refused:
+            problems.append(error(path, line, key, f"duplicate field: already set on line {lines[key]}; keep one"))
+            continue
+        fields[key] = loader.construct_object(value_node, deep=True)
+        lines[key] = line
+        if isinstance(value_node, SequenceNode):
+            item_lines[key] = [n.start_mark.line + off for n in value_node.value]
+        elif isinstance(value_node, MappingNode):
+            # Lines of nested keys ("rights.hppp-reuse") for archive.yaml's messages.
+            for sub_key, _ in value_node.value:
+                if isinstance(sub_key, ScalarNode):
+                    lines.setdefault(f"{key}.{sub_key.value}", sub_key.start_mark.line + off)
+    return fields, lines, item_lines, problems
 
 
 def _too_deep(source: str) -> int | None:

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from archivegen.problems import warning
 from archivegen.records.dates import RecordDate
 from archivegen.records.fields import BY_NAME, FACET_KEYS, facet_field
 from archivegen.records.kinds import Language
 from archivegen.records.rights import Rights
 from archivegen.records.settings import Settings
+from archivegen.records.slugs import RESERVED_SLUGS, assign_slugs
 from archivegen.records.texts import Contributor, Text
 
 __all__ = ["Archive", "Language", "Link", "Record", "Term", "build_model", "make_record", "record_sort_key"]
@@ -163,12 +165,8 @@ def record_sort_key(record: Record) -> tuple[str, str, str]:
     return (record.date.sort_key, record.title.casefold(), record.id)
 
 
-def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, list["Problem"]]:
+def build_model(settings: Settings, records: list[Record]) -> tuple[Archive, list[Problem]]:
     """Sort records, gather every facet's terms, give each a unique slug."""
-    from archivegen.problems import warning
-    from archivegen.records.slugs import assign_slugs
-    from archivegen.render.urls import RESERVED_SLUGS
-
     ordered = tuple(sorted(records, key=record_sort_key))
     problems = []
     terms: dict[str, dict[str, Term]] = {}

@@ -6,6 +6,7 @@ A record's ``rights`` is a key of ``archive.yaml``'s ``rights``, a rightsstateme
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -89,7 +90,7 @@ BUILTIN: dict[str, Rights] = {
 }
 
 
-def lookup(key: str, archive_rights: dict[str, Rights]) -> Rights | None:
+def lookup(key: str, archive_rights: Mapping[str, Rights]) -> Rights | None:
     """The archive's own statements win over built-in ones of the same key; built-ins match any case."""
     if key in archive_rights:
         return archive_rights[key]
@@ -99,5 +100,5 @@ def lookup(key: str, archive_rights: dict[str, Rights]) -> Rights | None:
     return folded.get(key.casefold())
 
 
-def known_keys(archive_rights: dict[str, Rights]) -> list[str]:
+def known_keys(archive_rights: Mapping[str, Rights]) -> list[str]:
     return sorted(set(archive_rights) | set(BUILTIN))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from archivegen.problems import Problem, error, warning
 from archivegen.records.fields import FACET_KEYS
 from archivegen.records.load import decode, parse_mapping
-from archivegen.problems import Problem, error, warning
 from archivegen.records.rights import Contact, Rights
 
 #: archive.yaml's keys: the archive's own, and one per browse facet (descriptions of its terms).
@@ -55,9 +55,7 @@ class Settings:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
 
-    def with_base_url(self, base_url: str) -> "Settings":
-        from dataclasses import replace
-
+    def with_base_url(self, base_url: str) -> Settings:
         return replace(self, base_url=normalise_base_url(base_url))
 
 
@@ -92,19 +90,34 @@ def parse_settings(text: str, path: str = "archive.yaml") -> tuple[Settings | No
                                     f"unknown setting; {hint}known: {', '.join(sorted(KNOWN_KEYS))}"))
     title = text_field("title")
     if not title:
-        problems.append(error(path, line("title"), "title", "required: the archive's name, e.g. 'title: Cold War Documents'"))
+        problems.append(error(path, line("title"), "title",
+                              "required: the archive's name, e.g. 'title: Cold War Documents'"))
     base_url = normalise_base_url(text_field("base_url", "/"))
     parts = urlsplit(base_url)
     if not (parts.path.startswith("/") and (not parts.scheme or parts.scheme in ("http", "https"))):
         problems.append(error(path, line("base_url"), "base_url",
                               f'"{base_url}" is not an http(s) URL or a path; e.g. https://example.org/archive/'))
+    rights = _rights(path, fields, lines, problems)
+    descriptions = _descriptions(path, fields, lines, problems)
+    ints = _counts(path, fields, lines, problems)
+    settings = Settings(
+        title=title, base_url=base_url, description=text_field("description"),
+        publisher=text_field("publisher"), language=text_field("language", "en") or "en",
+        rights=rights, descriptions=descriptions, page_size=ints["page_size"], recent=ints["recent"],
+    )
+    return settings, problems
+
+
+def _rights(path: str, fields: dict[str, Any], lines: dict[str, int], problems: list[Problem]) -> dict[str, Rights]:
+    """archive.yaml's own rights statements, by key."""
     rights: dict[str, Rights] = {}
     raw_rights = fields.get("rights") or {}
     if not isinstance(raw_rights, dict):
-        problems.append(error(path, line("rights"), "rights", "expected a mapping of keys to {label, text, uri}"))
-        raw_rights = {}
+        problems.append(error(path, lines.get("rights", 1), "rights",
+                              "expected a mapping of keys to {label, text, uri}"))
+        return rights
     for key, value in raw_rights.items():
-        at = lines.get(f"rights.{key}", line("rights"))
+        at = lines.get(f"rights.{key}", lines.get("rights", 1))
         parts_ok = isinstance(value, dict) and isinstance(value.get("label"), str) and all(
             isinstance(value.get(k), (str, type(None))) for k in ("text", "uri"))
         if not parts_ok or not value["label"].strip():
@@ -116,20 +129,31 @@ def parse_settings(text: str, path: str = "archive.yaml") -> tuple[Settings | No
                                   problems)
         rights[str(key)] = Rights(str(key), value["label"].strip(), str(value.get("uri") or "").strip(),
                                   str(value.get("text") or "").strip(), contact)
+    return rights
+
+
+def _descriptions(path: str, fields: dict[str, Any], lines: dict[str, int],
+                  problems: list[Problem]) -> dict[str, dict[str, str]]:
+    """Descriptions of browse terms, by facet then term name."""
     descriptions: dict[str, dict[str, str]] = {}
     for facet in FACET_KEYS:
         raw = fields.get(facet) or {}
         if not isinstance(raw, dict):
-            problems.append(error(path, line(facet), facet, "expected a mapping of names to {description}"))
+            problems.append(error(path, lines.get(facet, 1), facet, "expected a mapping of names to {description}"))
             continue
         descriptions[facet] = {}
         for name, value in raw.items():
             desc = value.get("description", "") if isinstance(value, dict) else value
             if not isinstance(desc, (str, type(None))):
-                problems.append(error(path, lines.get(f"{facet}.{name}", line(facet)), f"{facet}.{name}",
+                problems.append(error(path, lines.get(f"{facet}.{name}", lines.get(facet, 1)), f"{facet}.{name}",
                                       f"expected a description in text, found {_type_name(desc)}"))
                 continue
             descriptions[facet][str(name)] = (desc or "").strip()
+    return descriptions
+
+
+def _counts(path: str, fields: dict[str, Any], lines: dict[str, int], problems: list[Problem]) -> dict[str, int]:
+    """The positive whole-number settings."""
     ints = {}
     for key, default in (("page_size", 50), ("recent", 10)):
         value = fields.get(key, default)
@@ -140,14 +164,9 @@ def parse_settings(text: str, path: str = "archive.yaml") -> tuple[Settings | No
             if ints[key] < 1:
                 raise ValueError
         except (TypeError, ValueError):
-            problems.append(error(path, line(key), key, f"expected a positive whole number, found {value!r}"))
+            problems.append(error(path, lines.get(key, 1), key, f"expected a positive whole number, found {value!r}"))
             ints[key] = default
-    settings = Settings(
-        title=title, base_url=base_url, description=text_field("description"),
-        publisher=text_field("publisher"), language=text_field("language", "en") or "en",
-        rights=rights, descriptions=descriptions, page_size=ints["page_size"], recent=ints["recent"],
-    )
-    return settings, problems
+    return ints
 
 
 def load_settings(root: Path) -> tuple[Settings | None, list[Problem]]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 from slugify import slugify as _slugify
 
+#: Segments beside the term pages inside a facet's folder (render/urls.py); no term may take them as
+#: its slug.
+RESERVED_SLUGS = frozenset({"by-count"})
 
-@lru_cache(maxsize=None)
+
+@cache
 def slugify(name: str) -> str:
     """ASCII, lowercase, hyphenated: "Kádár, János" -> "kadar-janos". Never empty."""
     slug = _slugify(unicodedata.normalize("NFC", name), max_length=80, word_boundary=True)

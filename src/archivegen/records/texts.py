@@ -107,7 +107,8 @@ class Contributors(Kind):
 
     def parse(self, value: Any, at: Context) -> tuple[Contributor, ...] | None:
         if not isinstance(value, list):
-            at.error(f'expected a list, found {describe(value)}; write {at.key}: [{{name: "Family, Given", role: trl}}]')
+            at.error(f"expected a list, found {describe(value)}; "
+                     f'write {at.key}: [{{name: "Family, Given", role: trl}}]')
             return None
         found: list[Contributor] = []
         for i, item in enumerate(value):

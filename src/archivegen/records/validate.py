@@ -13,16 +13,17 @@ from typing import Any
 from archivegen.problems import Problem, error, has_errors, warning
 from archivegen.records.fields import BY_NAME, FIELDS, NAMES, REQUIRED, RESERVED
 from archivegen.records.kinds import Context, Date, RecordIds, normalise_language
+from archivegen.records.links import note_labels, record_links
 from archivegen.records.load import ID_PATTERN, RawRecord
 from archivegen.records.model import Link, Record, make_record
-from archivegen.records.texts import Text
-from archivegen.render.markdown import note_labels, record_links
 from archivegen.records.settings import Settings
+from archivegen.records.texts import Text
 
 __all__ = ["cross_check", "normalise_language", "validate_record"]
 
 
-def validate_record(raw: RawRecord, settings: Settings, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
+def validate_record(raw: RawRecord, settings: Settings,
+                    root: Path | None = None) -> tuple[Record | None, list[Problem]]:
     """Every field of one record, checked and normalised by its kind (records/fields.py).
 
     ``root`` enables the checks that read files (``files``).
@@ -73,12 +74,14 @@ def _check_names(raw: RawRecord) -> list[Problem]:
     """The file name is an id; every key is a field of the table and none is reserved."""
     problems = []
     if not ID_PATTERN.match(raw.id):
-        problems.append(error(raw.path, 1, "id", f'file name "{raw.id}" is not a valid record id: use letters, '
-                              "digits, '.', '_' and '-', starting with a letter or digit (e.g. andropov-1956-11-01.md)"))
+        problems.append(error(raw.path, 1, "id", f'file name "{raw.id}" is not a valid record id: use '
+                              "letters, digits, '.', '_' and '-', starting with a letter or digit "
+                              "(e.g. andropov-1956-11-01.md)"))
     for key in raw.fields:
         at = raw.lines.get(key, raw.end_line)
         if key in RESERVED:
-            problems.append(error(raw.path, at, key, f"'{key}' is set by archivegen and cannot be set in a record; remove it"))
+            problems.append(error(raw.path, at, key,
+                                  f"'{key}' is set by archivegen and cannot be set in a record; remove it"))
         elif key not in BY_NAME:
             close = difflib.get_close_matches(key, NAMES, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(NAMES)}"
@@ -93,7 +96,8 @@ def _check_required(raw: RawRecord) -> list[Problem]:
             continue  # present but refused by the loader, which reported why
         if raw.fields.get(name) in (None, "", []):
             at = raw.lines.get(name, raw.end_line) if name in raw.fields else raw.end_line
-            problems.append(error(raw.path, at, name, f"required, missing or empty; e.g. '{name}: {BY_NAME[name].example}'"))
+            example = f"{name}: {BY_NAME[name].example}"
+            problems.append(error(raw.path, at, name, f"required, missing or empty; e.g. '{example}'"))
     return problems
 
 

@@ -29,11 +29,11 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from archivegen.render import urls
-from archivegen.records.fields import FACETS, FACET_KEYS
+from archivegen.records.fields import FACET_KEYS, FACETS
 from archivegen.records.model import Archive, Record, Term
-from archivegen.render.views import Page, View, link, record_summary
 from archivegen.records.settings import Settings
+from archivegen.render import urls
+from archivegen.render.views import Page, View, link, record_summary
 
 T = TypeVar("T")
 

@@ -30,9 +30,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from archivegen.render import urls
 from archivegen.records.model import Record
 from archivegen.records.settings import Settings
+from archivegen.render import urls
 
 CslItem = dict[str, Any]
 STYLES: tuple[tuple[str, str], ...] = (("chicago", "Chicago"), ("mla", "MLA"), ("apa", "APA"))

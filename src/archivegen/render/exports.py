@@ -16,14 +16,14 @@ import io
 import json
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
-from archivegen.render import citations
-from archivegen.render import urls
-from archivegen.render.markdown import render_inline
 from archivegen.records.fields import FIELDS
 from archivegen.records.kinds import Files
 from archivegen.records.model import Archive, Record
+from archivegen.render import citations, urls
+from archivegen.render.markdown import render_inline
 from archivegen.render.views import Page, View
 
 RAW = "exports/raw.txt"
@@ -105,7 +105,7 @@ def feed_view(archive: Archive) -> View:
                                for t in r.texts),
         })
     # No uploads: the newest record date; no records at all: the Unix epoch (never the clock).
-    updated = max((e["updated"] for e in entries),
+    updated = max((str(e["updated"]) for e in entries),
                   default=_timestamp(max((r.date.lower for r in archive.records), default=date(1970, 1, 1))))
     return {
         "feed_id": urls.absolute(s, "") if s.origin else "urn:archivegen:" + s.base_path,
@@ -170,9 +170,9 @@ def plan(archive: Archive, pages: list[Page]) -> list[Page]:
     out: list[Page] = []
     for record in archive.records:
         ids = (record.id,)
-        out.append(_raw(urls.record_file(record.id, "citation.bib"), lambda r=record: citations.bibtex(r, s), ids))
-        out.append(_raw(urls.record_file(record.id, "citation.ris"), lambda r=record: citations.ris(r, s), ids))
-        out.append(_raw(urls.record_file(record.id, "record.json"), lambda r=record: citations.csl_json(r, s), ids))
+        out.append(_raw(urls.record_file(record.id, "citation.bib"), partial(citations.bibtex, record, s), ids))
+        out.append(_raw(urls.record_file(record.id, "citation.ris"), partial(citations.ris, record, s), ids))
+        out.append(_raw(urls.record_file(record.id, "record.json"), partial(citations.csl_json, record, s), ids))
     every = tuple(r.id for r in archive.records)
     out.append(Page("feed.xml", "feed.xml", lambda: feed_view(archive), tuple(r.id for r in feed_records(archive))))
     out.append(Page("data/", "data.html", lambda: data_view(archive)))
@@ -182,5 +182,6 @@ def plan(archive: Archive, pages: list[Page]) -> list[Page]:
     # Sitemaps need absolute URLs: with a bare-path base_url there is no sitemap to point to.
     sitemaps = _sitemap_pages(archive, pages + out) if s.origin else []
     out += sitemaps
-    out.append(Page("robots.txt", "robots.txt", lambda: {"sitemap": urls.absolute(s, "sitemap.xml") if sitemaps else ""}))
+    robots = {"sitemap": urls.absolute(s, "sitemap.xml") if sitemaps else ""}
+    out.append(Page("robots.txt", "robots.txt", lambda: robots))
     return out

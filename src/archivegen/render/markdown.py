@@ -12,14 +12,14 @@ Footnote links get accessible names: out of context, a screen reader's list of l
 "[2]" and "↩︎"; they are named "Footnote 2" and "Back to reference 2" instead.
 
 Links to other records are written ``[Document 49](record:ID)`` (optionally ``record:ID#note-4``);
-``record_links`` finds them for validation and the page's resolver turns them into URLs.
+records/links.py finds them for validation; the page's resolver turns them into URLs.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -37,8 +37,6 @@ def _validate_link(url: str) -> bool:
 
 _RECORD = "record:"
 _LABEL_CHARS = re.compile(r"[^\w.-]+")
-#: A footnote definition's label at the start of a line ("[^3a]: …"), for ``note_labels``.
-_NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
 
 
 def _footnote_label(token: Token) -> tuple[str, int]:
@@ -98,7 +96,7 @@ def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any
     return str(self.renderToken(tokens, idx, options, env))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "breaks": True, "typographer": False, "linkify": False})
     md.enable("table")
@@ -123,33 +121,9 @@ def render_markdown(text: str, prefix: str = "", record_url: Callable[[str], str
     return str(_parser().render(text, env))
 
 
-def record_links(text: str) -> list[tuple[str, str, int]]:
-    """The ``record:`` links of a text: (record id, fragment, 0-based line in the text)."""
-    if _RECORD not in text:  # most texts: no parse
-        return []
-    lines = text.split("\n")
-    found: list[tuple[str, str, int]] = []
-    for block in _parser().parse(text):
-        for token in block.children or ():
-            href = str(token.attrGet("href") or "") if token.type == "link_open" else ""
-            if not href.startswith(_RECORD):
-                continue
-            target, _, fragment = href[len(_RECORD):].partition("#")
-            start = block.map[0] if block.map else 0
-            # The block's first line that names the link (or the first in the text: a reference
-            # definition can stand anywhere).
-            at = next((n for n in [*range(start, len(lines)), *range(start)] if f"{_RECORD}{target}" in lines[n]), start)
-            found.append((target, fragment, at))
-    return found
-
-
-def note_labels(text: str) -> tuple[str, ...]:
-    """Labels of a text's footnote definitions ("2", "3a"), for checking links to notes."""
-    return tuple(_NOTE_DEF.findall(text)) if "[^" in text else ()
-
-
 @lru_cache(maxsize=1 << 16)
 def render_inline(text: str) -> str:
     """Inline Markdown (a summary) to HTML without a wrapping paragraph. Memoised: a summary is
     shown in every listing its record is in (~10 a record)."""
-    return _parser().renderInline(text)
+    html: str = _parser().renderInline(text)
+    return html

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from archivegen.render import urls
-from archivegen.render.citations import parse_name, translators
 from archivegen.records.model import Record
 from archivegen.records.settings import Settings
+from archivegen.render import urls
+from archivegen.render.citations import parse_name, translators
 
 Meta = list[tuple[str, str]]
 

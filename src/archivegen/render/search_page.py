@@ -7,6 +7,7 @@ The index itself (shards, Pagefind runs, the delta bundle for edits) is search_i
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from archivegen.records.fields import FILTERS as FIELD_FILTERS
@@ -79,9 +80,9 @@ def facet_counts(archive: Archive) -> dict[str, dict[str, int]]:
 
 def plan(archive: Archive) -> list[Page]:
     """The search page and its whole-archive filter counts (one file per filter key)."""
-    from archivegen.render.views import Page  # noqa: PLC0415 - render imports the feature modules
     from archivegen.render import urls  # noqa: PLC0415
     from archivegen.render.exports import RAW  # noqa: PLC0415
+    from archivegen.render.views import Page  # noqa: PLC0415 - render imports the feature modules
 
     def view() -> dict[str, Any]:
         s = archive.settings
@@ -109,5 +110,5 @@ def plan(archive: Archive) -> list[Page]:
 
     every = tuple(r.id for r in archive.records)
     return [Page("search/", "search.html", view)] + [
-        Page(f"{FACETS}{key}.json", RAW, (lambda k=key: facets(k)), every) for key, _ in FILTERS]
+        Page(f"{FACETS}{key}.json", RAW, partial(facets, key), every) for key, _ in FILTERS]
 

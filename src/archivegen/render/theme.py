@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-from archivegen.render import urls
 from archivegen.records.model import Archive
+from archivegen.render import urls
 from archivegen.render.views import Page, View
 
 THEME_COLOR = "#1f4e8c"

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from archivegen.records.settings import Settings
 
+
 def record(record_id: str) -> str:
     return f"records/{record_id}/"
 
@@ -23,8 +24,6 @@ def facet_index(facet: str) -> str:
     return f"{facet}/"
 
 
-#: Segments beside the term pages inside a facet's folder; no term may take them as its slug.
-RESERVED_SLUGS = frozenset({"by-count"})
 
 
 def facet_index_by_count(facet: str) -> str:

@@ -11,7 +11,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +18,14 @@ import jinja2
 from markupsafe import Markup
 
 from archivegen import __version__
-from archivegen.render import citations
-from archivegen.render import metadata
-from archivegen.render import search_page as search
-from archivegen.render import urls
-from archivegen.render.markdown import render_inline, render_markdown
 from archivegen.records.fields import FACETS, FIELDS, Field
 from archivegen.records.kinds import Date
 from archivegen.records.model import Archive, Record
 from archivegen.records.texts import Text
 from archivegen.records.settings import Settings
+from archivegen.render import citations, metadata, urls
+from archivegen.render import search_page as search
+from archivegen.render.markdown import render_inline, render_markdown
 
 View = dict[str, Any]
 PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -236,7 +233,8 @@ def record_view(archive: Archive, record: Record) -> View:
             if terms:
                 rows.append({"label": f.label, "key": f.name, "terms": terms})
     related = [record_summary(archive, archive.by_id[r]) for r in record.related if r in archive.by_id]
-    files = [{"name": Path(f).name, "url": urls.url(s, urls.record_file(record.id, Path(f).name))} for f in record.files]
+    files = [{"name": Path(f).name, "url": urls.url(s, urls.record_file(record.id, Path(f).name))}
+             for f in record.files]
     rights = record.rights
     return {
         "page_title": record.title,
@@ -246,7 +244,7 @@ def record_view(archive: Archive, record: Record) -> View:
             **record_summary(archive, record),
             "edtf": record.date.edtf,
             "classification": record.classification,
-            "languages": [{"code": l.code, "name": l.name} for l in record.languages],
+            "languages": [{"code": lang.code, "name": lang.name} for lang in record.languages],
             "uploaded": record.uploaded.display if record.uploaded else "",
             "source_path": record.path,
         },
@@ -302,9 +300,11 @@ def record_page(archive: Archive, record: Record) -> Page:
 
 def plan_pages(archive: Archive) -> list[Page]:
     """Every page of the site. Feature modules add their pages here."""
-    from archivegen.render import browse  # noqa: PLC0415 - feature modules import render's views
-    from archivegen.render import exports
-    from archivegen.render import theme
+    from archivegen.render import (
+        browse,
+        exports,
+        theme,
+    )
 
     pages = [Page("", "home.html", lambda: home_view(archive))]
     pages += [record_page(archive, record) for record in archive.records]
