@@ -180,14 +180,15 @@ def _text_ids(record: Record) -> list[str]:
     ids: list[str] = []
     for text in texts_of(record):
         base = f"text-{text.language.code if text else 'main'}"
-        ids.append(base if base not in ids else f"{base}-{sum(1 for i in ids if i.startswith(base))+1}")
+        same = sum(1 for i in ids if i == base or i.startswith(base + "-"))
+        ids.append(f"{base}-{same + 1}" if same else base)
     return ids
 
 
 def texts_of(record: Record) -> list[Text | None]:
     """The record's texts as the page shows them: its body first (None: a body nothing describes)."""
     texts: list[Text | None] = list(record.texts)
-    if not texts or texts[0] is None or texts[0].file:
+    if not texts or texts[0] is None or texts[0].file:  # Texts sorts the body's entry first
         texts.insert(0, None)
     return texts
 
@@ -195,9 +196,12 @@ def texts_of(record: Record) -> list[Text | None]:
 def texts_view(archive: Archive, record: Record) -> list[dict[str, Any]]:
     """The record's texts, rendered: its body first, then the texts of its files."""
     s = archive.settings
-    resolve = lambda rid: urls.url(s, urls.record(rid))  # noqa: E731 - record: links (validated)
+
+    def resolve(rid: str) -> str:  # record: links (validated: the record exists)
+        return urls.url(s, urls.record(rid))
+
     out = []
-    for i, (text, anchor) in enumerate(zip(texts_of(record), _text_ids(record))):
+    for i, (text, anchor) in enumerate(zip(texts_of(record), _text_ids(record), strict=True)):
         body = record.body if text is None or not text.file else text.body
         # The first text's notes keep plain ids (#note-4): the links in other records point there.
         prefix = "" if i == 0 else anchor.removeprefix("text-")
