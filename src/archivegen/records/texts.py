@@ -99,8 +99,6 @@ class Contributors(Kind):
 
     doc = "list of name and role"
     multi = True
-    guide = ("Each: name and a MARC relator role: trl (translator), trc (transcriber), edt (editor),",
-             "fnd (funder), dnr (donor)… e.g. - {name: \"Kramer, Mark\", role: trl}")
 
     def empty(self) -> tuple[Contributor, ...]:
         return ()
@@ -147,9 +145,7 @@ class Texts(Kind):
 
     doc = "list of texts"
     multi = True
-    guide = ("Each: language, and for a translation translated_from, translated_by, published_in;",
-             "the entry without file: describes the text below; others name a file beside this one",
-             "(not .md: e.g. file: this-record.ru.markdown).")
+    guide = ("Text files beside this one must not end in .md (that is a record): e.g. x.ru.markdown.",)
 
     def empty(self) -> tuple[Text, ...]:
         return ()
