@@ -153,6 +153,7 @@ def test_a_bad_record_link_fails_the_build_with_file_and_line(tmp_path: Path, bo
      ("texts: item 1: translated_by and published_in describe a translation; add translated_from "
      "(the language it was translated from)")),
     ("contributors: [{name: X, role: boss}]", 'contributors: item 1: role "boss" is not a MARC relator code; '),
+    ('summary: "See [it](record:other)."', "summary: record: links work in the transcription, not in the summary"),
 ])
 def test_bad_texts_and_contributors_are_errors_at_their_line(tmp_path: Path, field: str, message: str) -> None:
     root = make_archive(tmp_path / "a", {"bad.md": "---\ntitle: Bad\ndate: 1956\n" + field + "\n---\nBody.\n"})

@@ -41,6 +41,11 @@ def validate_record(raw: RawRecord, settings: Settings,
         values[f.name] = f.kind.empty() if parsed is None else parsed
         if f.required and parsed is not None and not f.kind.terms(parsed):
             at.error(f"required, and empty once white space is removed; e.g. '{f.name}: {f.example}'")
+    summary = values.get("summary") or ""
+    if "record:" in summary and record_links(summary):
+        # Summaries are shown in listings and feeds, where record: links are not resolved.
+        problems.append(error(raw.path, raw.lines.get("summary", 1), "summary",
+                              "record: links work in the transcription, not in the summary; link there"))
     if has_errors(problems) or any(not values[name] for name in REQUIRED):
         return None, problems
     links = _links(raw, values.get("texts") or ())
