@@ -111,7 +111,7 @@ FIELDS: tuple[Field, ...] = (
           'Others who made the record what it is, each with a MARC relator role (code or label): '
           '`trl` translator, `trc` transcriber, `edt` editor, `fnd` funder, `dnr` donor…; '
           'see *Texts and contributors*.',
-          '[{name: "Kramer, Mark", role: trl}, {name: "Example Foundation", role: fnd}]', details=True,
+          '[{name: "Doe, Jane", role: trl}, {name: "Example Foundation", role: fnd}]', details=True,
           columns=_col("contributors", 'Contributors as "Name [relator code]".'), imported=False),
     Field("languages", Languages(), "Languages",
           "Languages of the original: names or ISO 639 codes (`Russian`, `ru`, `rus`, `no` for Norwegian), "

@@ -197,7 +197,7 @@ class Texts(Kind):
             translators = [translators]
         if not isinstance(translators, list) or not all(isinstance(t, str) and t.strip() for t in translators):
             at.error(f'{where}: translated_by: expected names, found {describe(item.get("translated_by"))}; '
-                     'e.g. translated_by: ["Kramer, Mark"]', i)
+                     'e.g. translated_by: ["Doe, Jane"]', i)
             return None
         if source is None and (translators or item.get("published_in")):
             at.error(f"{where}: translated_by and published_in describe a translation; add translated_from "

@@ -165,7 +165,7 @@ def _detail_terms(archive: Archive, record: Record, f: Field) -> list[dict[str, 
 
 
 def _credit(text: Text | None) -> str:
-    """A text's credit line: "Translated from Russian by Mark Kramer. Published in …"."""
+    """A text's credit line: "Translated from Russian by Jane Doe. Published in …"."""
     if text is None or not text.is_translation:
         return ""
     assert text.translated_from is not None
