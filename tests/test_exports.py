@@ -257,7 +257,7 @@ def test_sitemap_splits_into_an_index_past_the_per_file_limit(monkeypatch: pytes
     from archivegen.records.model import Archive
     from archivegen.records.settings import Settings
     from archivegen.render import exports
-    from archivegen.render.views import Page
+    from archivegen.render.page import Page
 
     monkeypatch.setattr(exports, "SITEMAP_LIMIT", 2)
     archive = Archive(Settings(title="T", base_url=BASE), ())

@@ -312,7 +312,9 @@ def test_an_edit_indexes_only_the_changed_pages_and_searches_like_a_clean_index(
 
 
 def test_parallel_build_equals_a_serial_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build, "PARALLEL_MIN", 1)  # use the worker pool however small the archive
+    from archivegen.build import workers
+
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 1)  # use the worker pool however small the archive
     records = {f"p{i:03d}.md": record_text(f"Paper {i}", f"1957-{i % 12 + 1:02d}-01", f"Text *{i}*.",
                                            collections=HUNGARY if i % 3 else POLAND)
                for i in range(240)}
@@ -328,22 +330,22 @@ def test_a_parallel_first_build_saves_the_record_cache_the_next_build_reads(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A first build's workers save the cache's parts as they parse them: every record must be in
     # it, so that the next build reads only the file that changed.
-    from archivegen.build import cache as manifest
+    from archivegen.build import cache, read, workers
 
-    monkeypatch.setattr(build, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 1)
     records = {f"p{i:03d}.md": record_text(f"Paper {i}", f"1957-{i % 12 + 1:02d}-01", f"Text {i}.")
                for i in range(240)}
     root = make_archive(tmp_path / "a", records)
     build_archive(root, index=False, jobs=2)
-    cache = manifest.load_records(root)
-    assert sorted(cache.files) == sorted(f"documents/{name}" for name in records)
-    assert all(p.record is not None and not p.problems for p in cache.files.values())
-    read: list[str] = []
-    real = build._parse_files
-    monkeypatch.setattr(build, "_parse_files", lambda rels: read.extend(rels) or real(rels))
+    saved = cache.load_records(root)
+    assert sorted(saved.files) == sorted(f"documents/{name}" for name in records)
+    assert all(p.record is not None and not p.problems for p in saved.files.values())
+    parsed: list[str] = []
+    real = read._parse_files
+    monkeypatch.setattr(read, "_parse_files", lambda context, rels: parsed.extend(rels) or real(context, rels))
     _edit(root / "documents" / "p007.md", "Text 7.", "Text 7, edited.")
     result = build_archive(root, index=False, jobs=1)
-    assert read == ["documents/p007.md"] and result.written == 1
+    assert parsed == ["documents/p007.md"] and result.written == 1
     assert _tree(root / "site") == _clean_build(root, tmp_path)
 
 
@@ -393,7 +395,7 @@ def test_builds_into_another_folder_do_not_leave_the_site_index_behind(
 
 def test_a_full_build_whose_render_process_is_killed_leaves_the_site_and_no_staging(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A full build renders in a child process (build._in_child); killed (out of memory, say), it
+    # A full build renders in a child process (workers.in_child); killed (out of memory, say), it
     # reports nothing: the build fails with a message, site/ stays, its staging folder goes.
     import signal
 
@@ -404,11 +406,11 @@ def test_a_full_build_whose_render_process_is_killed_leaves_the_site_and_no_stag
     build_archive(root, index=True, jobs=1)
     before, content = _stamps(root / "site"), _tree(root / "site")
 
-    def killed(root: Path, out: Path, *args: object) -> None:
-        write.staging_dir(out)
+    def killed(job: build.Build) -> None:
+        write.staging_dir(job.out)
         os.kill(os.getpid(), signal.SIGKILL)
 
-    monkeypatch.setattr(build, "_render", killed)
+    monkeypatch.setattr(build, "render_site", killed)
     shutil.rmtree(root / ".archivegen-cache")  # the next build is a full one
     with pytest.raises(ArchivegenError, match="render process ended without a result"):
         build_archive(root, index=True, jobs=1)

@@ -17,7 +17,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from archivegen.build.pipeline import build_archive, load_archive
+from archivegen.build.pipeline import build_archive
+from archivegen.build.read import load_archive
 from archivegen.records.model import Record
 from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
 from conftest import REPO, copy_sample

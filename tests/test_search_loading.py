@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from archivegen.build.pipeline import load_archive
+from archivegen.build.read import load_archive
 from archivegen.records.model import Record
 from conftest import REPO, copy_sample
 from test_search_browser import (  # noqa: F401 - fixtures (a checked page; 8 shards of the sample)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from archivegen.build.pipeline import load_archive
+from archivegen.build.read import load_archive
 from archivegen.render import search_page as search
 from conftest import REPO
 

@@ -1,48 +1,46 @@
-"""What the last build read and wrote, so the next one redoes only what is stale.
+"""What the last build read and wrote, kept between builds so the next one redoes only what is stale.
 
 Kept in ``ROOT/.archivegen-cache/`` (never published):
 
-- ``records/NN.pickle``: every record file parsed and validated, keyed by (size, mtime_ns), so an
-  unchanged file is not read again (in parts by path, so that an edit rewrites one part). Valid only for the same archive.yaml and archivegen code.
-- ``manifest-<out>.pickle``: per output folder, the inputs' stat keys, a key for everything that
-  affects every page (archivegen's code, templates, static assets, archive.yaml, base_url), and
-  for every output: its template, the records it shows, and the SHA-256 of its bytes.
+- ``records/NN.pickle``, the record cache: every record file parsed and validated, keyed by (size,
+  mtime_ns), so an unchanged file is not read again (in parts by path, so that an edit rewrites
+  one part). Valid only for the same archive.yaml and archivegen code (``settings_key``).
+- ``state-<out>.pickle``, the build state (``BuildState``), one per output folder: the inputs'
+  stat keys, the global key (everything that affects every page: archivegen's code, templates,
+  static assets, archive.yaml, base_url), and for every output its template, the records it shows
+  and the SHA-256 of its bytes. What a change makes stale is decided from it in deps.py.
 
-What a page depends on (the contract with the views, see ``Page.records``): a page's view may show
-the records in ``page.records``; their related records (both directions); their immediate
-neighbours (previous and next) in any term's record list; and the URL slug, size and order of
-their terms (when a term gains, loses or reorders records, every member's pages are redone). A page
-with no records (home, indexes, feed…) may show anything and is rendered on every build that
-changed something. Anything else — a template, archive.yaml, base_url, archivegen's code —
-rebuilds every page.
+This module only keeps them: the keys, loading and saving.
 """
 
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import os
 import pickle
-import re
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from archivegen import __version__
-from archivegen.records.load import RawRecord
-from archivegen.records.fields import FACET_KEYS
-from archivegen.records.model import Archive, Record
+from archivegen.build.workers import paused_collection
+from archivegen.build.write import STATIC
 from archivegen.problems import Problem
-from archivegen.render.views import Page, templates_digest
+from archivegen.records.load import RawRecord
+from archivegen.records.model import Record
+from archivegen.render.environment import templates_digest
 
 CACHE_DIR = ".archivegen-cache"
 #: Bumped when the pickled shapes change, so an old cache is ignored rather than misread.
 FORMAT = 1
 StatKey = tuple[int, int]
+"""(size, mtime_ns) of an input file; (0, 0) when unknown."""
+RecordKey = tuple[str, StatKey, bytes]
+"""A record's source path, its stat key, and the digest of its metadata (everything but the body)."""
+TermTable = dict[str, dict[str, tuple[str, tuple[str, ...]]]]
+"""facet -> term name -> (slug, record ids in order)."""
 
 
 @dataclass
@@ -75,7 +73,9 @@ class PageEntry:
 
 
 @dataclass
-class Manifest:
+class BuildState:
+    """What a build into one output folder read and wrote."""
+
     global_key: str = ""
     site_id: tuple[int, int] = (0, 0)
     """(st_dev, st_ino) of the output folder we swapped in: a replaced or deleted site/ rebuilds all."""
@@ -86,10 +86,8 @@ class Manifest:
     """Output file (site-relative) -> entry."""
     copies: dict[str, tuple[str, StatKey]] = field(default_factory=dict)
     """Copied original file (site-relative) -> (source, its stat key)."""
-    terms: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
-    """facet -> term name -> (slug, record ids in order)."""
-    record_keys: dict[str, tuple[str, StatKey, bytes]] = field(default_factory=dict)
-    """Per record: source path, stat key, digest of its metadata (everything but the body)."""
+    terms: TermTable = field(default_factory=dict)
+    record_keys: dict[str, RecordKey] = field(default_factory=dict)
 
 
 def cache_dir(root: Path) -> Path:
@@ -115,7 +113,7 @@ def scan_inputs(root: Path) -> dict[str, StatKey]:
     return found
 
 
-def _file_key(path: Path) -> StatKey:
+def file_key(path: Path) -> StatKey:
     st = path.stat()
     return (st.st_size, st.st_mtime_ns)
 
@@ -139,8 +137,6 @@ def code_digest() -> str:
 
 def global_key(root: Path, base_url: str | None, index: bool) -> str:
     """Everything that changes every page: templates, assets, settings, options, our version."""
-    from archivegen.build.write import STATIC  # noqa: PLC0415 - write imports nothing of ours; avoids a cycle later
-
     h = hashlib.sha256(f"{settings_key(root)}:{templates_digest(root)}:{base_url!r}:{index}".encode())
     for file in sorted(STATIC.rglob("*")):
         if file.is_file():
@@ -149,23 +145,9 @@ def global_key(root: Path, base_url: str | None, index: bool) -> str:
     return h.hexdigest()
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: building hundreds of thousands of objects that all
-    live on (unpickling a cache, planning pages) otherwise triggers full collections that walk
-    the whole heap again and again, for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _load(path: Path, kind: type) -> Any:
     try:
-        with open(path, "rb") as f, gc_paused():
+        with open(path, "rb") as f, paused_collection():  # a large graph that all lives on
             fmt, value = pickle.load(f)
         return value if fmt == FORMAT and isinstance(value, kind) else kind()
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
@@ -180,14 +162,14 @@ def _save(path: Path, value: Any) -> None:
     os.replace(tmp, path)
 
 
-def _manifest_path(root: Path, out: Path) -> Path:
-    return cache_dir(root) / f"manifest-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.pickle"
+def _state_path(root: Path, out: Path) -> Path:
+    return cache_dir(root) / f"state-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.pickle"
 
 
 def commit_marker(root: Path, out: Path) -> Path:
     """Present while an incremental build moves files into ``out``: if that was cut short (killed),
-    ``out`` matches no manifest and the next build must be a full one."""
-    return _manifest_path(root, out).with_suffix(".committing")
+    ``out`` matches no build state and the next build must be a full one."""
+    return _state_path(root, out).with_suffix(".committing")
 
 
 #: The record cache is kept in this many parts (by a hash of the file's path), so that an edit
@@ -249,19 +231,20 @@ def _finish_parts(root: Path, cache: RecordCache, every: bool) -> None:
     cache.touched = set()
 
 
-def load_manifest(root: Path, out: Path) -> Manifest:
-    manifest: Manifest = _load(_manifest_path(root, out), Manifest)
-    return manifest
+def load_state(root: Path, out: Path) -> BuildState:
+    state: BuildState = _load(_state_path(root, out), BuildState)
+    return state
 
 
-def save_manifest(root: Path, out: Path, manifest: Manifest, *, pending: bool = False) -> None:
-    """Save; with ``pending``, beside the final name, which ``commit_pending_manifest`` takes."""
-    path = _manifest_path(root, out)
-    _save(path.with_suffix(".pending") if pending else path, manifest)
+def save_state(root: Path, out: Path, state: BuildState, *, pending: bool = False) -> None:
+    """Save; with ``pending``, beside the final name, which ``commit_pending_state`` takes."""
+    path = _state_path(root, out)
+    _save(path.with_suffix(".pending") if pending else path, state)
+    path.with_name("manifest-" + path.name.removeprefix("state-")).unlink(missing_ok=True)  # its name until 0.1
 
 
-def commit_pending_manifest(root: Path, out: Path) -> None:
-    path = _manifest_path(root, out)
+def commit_pending_state(root: Path, out: Path) -> None:
+    path = _state_path(root, out)
     os.replace(path.with_suffix(".pending"), path)
 
 
@@ -271,60 +254,3 @@ def site_id(out: Path) -> tuple[int, int]:
     except OSError:
         return (0, 0)
     return (st.st_dev, st.st_ino)
-
-
-def term_table(archive: Archive) -> dict[str, dict[str, tuple[str, tuple[str, ...]]]]:
-    return {facet: {name: (t.slug, t.record_ids) for name, t in archive.terms.get(facet, {}).items()}
-            for facet in FACET_KEYS}
-
-
-def affected_records(archive: Archive, old: Manifest, changed: set[str]) -> set[str]:
-    """Records whose pages may show something of a changed record (see the module docstring).
-
-    ``changed`` holds ids of records added, removed or whose file changed.
-    """
-    new_terms = term_table(archive)
-    affected = set(changed)
-    for facet in new_terms.keys() | old.terms.keys():
-        before, after = old.terms.get(facet, {}), new_terms.get(facet, {})
-        for name in before.keys() | after.keys():
-            old_slug, old_ids = before.get(name, ("", ()))
-            new_slug, new_ids = after.get(name, ("", ()))
-            if old_ids != new_ids or old_slug != new_slug:
-                # Members, order or URL changed: any member's page may show a count, a position
-                # or a link that moved ("3 of 12 in this collection").
-                affected.update(old_ids)
-                affected.update(new_ids)
-            elif not changed.isdisjoint(new_ids):
-                for i, rid in enumerate(new_ids):
-                    if rid in changed:  # previous/next links show the neighbour's title
-                        affected.update(new_ids[max(i - 1, 0): i + 2])
-    for record in archive.records:
-        if record.id in changed or not changed.isdisjoint(record.related):
-            affected.add(record.id)
-            affected.update(record.related)
-    return affected
-
-
-def stale_pages(pages: list[Page], old: Manifest, affected: set[str]) -> list[int]:
-    """Indexes of the planned pages that must be rendered again."""
-    from archivegen.render import urls  # noqa: PLC0415
-
-    stale: set[int] = set()
-    regrouped: set[str] = set()
-    for i, page in enumerate(pages):
-        entry = old.pages.get(urls.output_file(page.path))
-        if entry is None or entry.template != page.template or entry.records != page.records:
-            stale.add(i)
-            regrouped.add(_PAGED.sub("", page.path))
-        elif not page.records or not affected.isdisjoint(page.records):
-            stale.add(i)
-    # The pages of one paginated listing (x/, x/page/2/…) show its total and page links: when
-    # records join, leave or move within one page, every page of the listing is redone.
-    regrouped.update(_PAGED.sub("", path.removesuffix("index.html")) for path in old.pages.keys() - {
-        urls.output_file(page.path) for page in pages})
-    stale.update(i for i, page in enumerate(pages) if _PAGED.sub("", page.path) in regrouped)
-    return sorted(stale)
-
-
-_PAGED = re.compile(r"page/[0-9]+/\Z")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from archivegen import __version__
 from archivegen.build.pipeline import build_archive, check_archive
-from archivegen.problems import ArchivegenError, BuildFailed, Problem, has_errors
+from archivegen.problems import ArchivegenError, BuildFailed, Problem, Severity, has_errors
 from archivegen.progress import Progress
 from archivegen.records.fields import FIELDS
 
@@ -179,7 +179,7 @@ def _run_import(args: argparse.Namespace) -> int:
     rows, problems = plan_import(args.root, args.csv)
     _print_problems(problems)
     if import_fails(problems, args.strict):
-        errors = sum(1 for p in problems if p.severity.value == "error")
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         print(f"import failed: {errors} error(s), {len(problems) - errors} warning(s); nothing written",
               file=sys.stderr)
         return 1
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "run", None) is not None:
             return int(args.run(args))
         if args.command == "check":
-            problems = check_archive(args.root, strict=args.strict)
+            problems = check_archive(args.root)
             _print_problems(problems)
             if has_errors(problems, args.strict):
                 return 1
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     except BuildFailed as exc:
         _print_problems(exc.problems)
-        errors = sum(1 for p in exc.problems if p.severity.value == "error")
+        errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
         print(f"build failed: {errors} error(s), {len(exc.problems) - errors} warning(s); site/ unchanged",
               file=sys.stderr)
         return 1

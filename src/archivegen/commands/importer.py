@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from archivegen.commands.new import fresh_id, taken_ids
-from archivegen.problems import Problem, error, sort_problems, warning
+from archivegen.problems import Problem, Severity, error, sort_problems, warning
 from archivegen.records.fields import BY_NAME, FIELDS
 from archivegen.records.load import RawRecord, decode, find_documents, parse_record, read_record
 from archivegen.records.settings import load_settings
@@ -188,7 +188,7 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
 
 def import_fails(problems: list[Problem], strict: bool = False) -> bool:
     """Errors stop an import; with ``strict`` so do warnings (except for skipped empty rows)."""
-    return any(p.severity.value == "error" or (strict and p.field != "row") for p in problems)
+    return any(p.severity is Severity.ERROR or (strict and p.field != "row") for p in problems)
 
 
 def _check_header(name: str, header: list[str]) -> list[Problem]:

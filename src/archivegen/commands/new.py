@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from archivegen.problems import ArchivegenError, Problem, error
+from archivegen.problems import ArchivegenError, Problem, Severity, error
 from archivegen.records.fields import FIELDS
 from archivegen.records.load import ID_PATTERN, find_documents, parse_record
 from archivegen.records.settings import load_settings
@@ -96,7 +96,7 @@ def create_record(root: Path, title: str, date: str, collections: list[str] | No
     if raw is not None:
         _, more = validate_record(raw, settings, root)
         found += more
-    if any(p.severity.value == "error" for p in found):
+    if any(p.severity is Severity.ERROR for p in found):
         # The file does not exist: the problems are about what was typed on the command line.
         return None, [Problem("archivegen new", 0, p.field, p.message, p.severity) for p in found]
     path = root / rel

@@ -40,7 +40,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from archivegen.build.pipeline import build_archive
-from archivegen.problems import ArchivegenError, BuildFailed, Problem
+from archivegen.problems import ArchivegenError, BuildFailed, Problem, Severity
 from archivegen.records.settings import load_settings, normalise_base_url
 
 PREFIX = "/__archivegen/"
@@ -391,7 +391,7 @@ def _report_failure(state: State, problems: list[Problem], extra: str = "") -> N
     lines = [p.format() for p in problems] + ([extra] if extra else [])
     for line in lines:
         _say(line, err=True)
-    errors = sum(1 for p in problems if p.severity.value == "error")
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     _say(f"build failed: {errors or len(lines)} error(s); still serving the last good site; "
          "fix and save to retry", err=True)
     state.update(ok=False, problems=lines)

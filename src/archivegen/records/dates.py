@@ -159,9 +159,7 @@ def _fmt(p: Point) -> str:
         s = f"{_MONTHS[lo.month]} {lo.year}"
     elif p.precision == "year":
         s = str(lo.year)
-    elif p.precision == "decade":
-        s = f"{lo.year}s"
-    else:
+    else:  # a decade (1950s) or a century (1900s)
         s = f"{lo.year}s"
     if p.approximate:
         s = "ca. " + s

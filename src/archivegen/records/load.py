@@ -1,7 +1,7 @@
 """Read record files: find them, decode them, split the front matter, parse it safely.
 
-``parse_record`` is pure (path and text in, ``RawRecord`` and problems out); ``load_documents``
-only adds the file system. Line numbers count from the file's first line, fence included.
+``parse_record`` is pure (path and text in, ``RawRecord`` and problems out); ``find_documents``
+and ``read_record`` only add the file system. Line numbers count from the file's first line, fence included.
 """
 
 from __future__ import annotations

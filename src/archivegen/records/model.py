@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from archivegen.problems import warning
+from archivegen.problems import Problem, warning
 from archivegen.records.dates import RecordDate
 from archivegen.records.fields import BY_NAME, FACET_KEYS, facet_field
 from archivegen.records.kinds import Language
@@ -18,8 +18,6 @@ from archivegen.records.texts import Contributor, Text
 
 __all__ = ["Archive", "Language", "Link", "Record", "Term", "build_model", "make_record", "record_sort_key"]
 
-if TYPE_CHECKING:
-    from archivegen.problems import Problem
 
 @dataclass(frozen=True)
 class Link:

@@ -7,9 +7,10 @@ from functools import cache
 
 from slugify import slugify as _slugify
 
-#: Segments beside the term pages inside a facet's folder (render/urls.py); no term may take them as
-#: its slug.
-RESERVED_SLUGS = frozenset({"by-count"})
+#: The folder beside a facet's term pages that lists its terms by count (urls.facet_index_by_count).
+BY_COUNT = "by-count"
+#: Segments beside the term pages inside a facet's folder; no term may take them as its slug.
+RESERVED_SLUGS = frozenset({BY_COUNT})
 
 
 @cache

@@ -1,14 +1,17 @@
-"""Browse pages: facet indexes, term pages, the years timeline, and collection neighbours. (Issue #3.)
+"""Browse pages: facet indexes, term pages, the years timeline; a record as listings show it, and its
+collection neighbours. (Issue #3.)
 
 Pages planned here, per facet (collections, people, places, subjects, types, languages):
 
 - ``<facet>/`` every term A–Z, grouped by initial letter, with a jump bar on long lists;
 - ``<facet>/by-count/`` the same terms, most records first (a second static page, so both orders
-  work without JavaScript; ``by-count`` is a reserved slug, see urls.RESERVED_SLUGS);
+  work without JavaScript; ``by-count`` is a reserved slug, see slugs.RESERVED_SLUGS);
 - ``<facet>/<slug>/`` and ``<facet>/<slug>/page/<n>/`` a term's records in date order,
   ``Settings.page_size`` a page.
 
-And ``years/`` (a timeline by decade and year with counts) and ``years/<yyyy>/[page/<n>/]``.
+And ``years/`` (a bar chart of records per year, then the years with records by decade, runs of
+empty years folded into one row) and ``years/<yyyy>/[page/<n>/]`` (a chart of records per month,
+a jump list of months, and the records under a heading per month; see ``month_of``).
 
 Where a record is filed on the year pages. Every record is listed under exactly one year, the
 first year its date can mean (``RecordDate.year``), so the year pages together list each record
@@ -25,15 +28,18 @@ once and the record page's date link lands on the page that lists it:
 
 from __future__ import annotations
 
+import calendar
 import unicodedata
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from archivegen.records.fields import FACET_KEYS, FACETS
 from archivegen.records.model import Archive, Record, Term
 from archivegen.records.settings import Settings
-from archivegen.render import urls
-from archivegen.render.views import Page, View, link, record_summary
+from archivegen.render import timeline, urls
+from archivegen.render.page import Page, View
+from archivegen.render.urls import link
 
 T = TypeVar("T")
 
@@ -45,6 +51,24 @@ PAGE_WINDOW = 2
 _FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
                        "ı": "i", "ħ": "h", "ŧ": "t"})
 _LABELS = {key: f.facet.label for key, f in FACETS if f.facet}
+
+
+# ---------------------------------------------------------------------------------------------
+# A record in a listing
+
+
+def record_summary(archive: Archive, record: Record) -> View:
+    """What a listing shows of a record (one dict per record and build: never change it)."""
+    key = ("summary", record.id)
+    view: View | None = archive.memo.get(key)
+    if view is None:
+        s = archive.settings
+        view = archive.memo[key] = {
+            "id": record.id, "title": record.title, "url": urls.url(s, urls.record(record.id)),
+            "date": record.date.display, "date_iso": record.date.lower.isoformat(),
+            "approximate": record.date.approximate, "type": record.type, "summary": record.summary,
+        }
+    return view
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,12 +218,54 @@ def _listed(archive: Archive, record: Record) -> View:
     return dict(record_summary(archive, record), note=_year_note(record))
 
 
+def month_of(record: Record) -> int:
+    """The month (1–12) a record is grouped under on its year page: the month its date starts in,
+    or 0 when the start is known only to the year or more broadly ("1956", "195X", "1955/1957")."""
+    d = record.date
+    whole_year = (d.lower.month, d.lower.day) == (1, 1) and d.upper >= d.lower.replace(month=12, day=31)
+    return 0 if whole_year else d.lower.month
+
+
 def years_of(archive: Archive) -> dict[int, list[Record]]:
-    """Records by the year they are filed under (see the module docstring), in date order."""
+    """Records by the year they are filed under (see the module docstring): month by month in
+    date order, then those whose month is not known."""
     years: dict[int, list[Record]] = {}
     for record in archive.records:
         years.setdefault(record.date.year, []).append(record)
+    for records in years.values():
+        records.sort(key=lambda r: month_of(r) or 13)  # stable: date order within a month
     return years
+
+
+def _year_chart(s: Settings, years: dict[int, list[Record]]) -> View:
+    """Records per year (per decade over a long span), each bar a link to its year or decade."""
+    if not years:
+        return timeline.chart([], "No records yet.", "years-chart")
+    first, last = min(years), max(years)
+    if last - first < timeline.YEARS_MAX:
+        bars = [timeline.Bar(str(y), str(y), len(years.get(y, [])), urls.url(s, urls.year(y)))
+                for y in range(first, last + 1)]
+        return timeline.chart(bars, f"Records per year, {first}–{last}. Each bar opens its year.", "years-chart")
+    bars = [timeline.Bar(f"the {d}s", f"{d}s", sum(len(years.get(y, [])) for y in range(d, d + 10)),
+                         urls.url(s, urls.years_index()) + f"#decade-{d}")
+            for d in range(first // 10 * 10, last + 1, 10)]
+    return timeline.chart(bars, f"Records per decade, {bars[0].label}–{bars[-1].label}. Each bar opens its decade.",
+                          "years-chart")
+
+
+def _year_rows(s: Settings, years: dict[int, list[Record]], decade: int, most: int) -> list[dict[str, Any]]:
+    """A decade's years with records, and each run of years without any folded into one row."""
+    rows: list[dict[str, Any]] = []
+    for y in range(decade, decade + 10):
+        n = len(years.get(y, []))
+        if n:
+            rows.append({"year": y, "label": str(y), "count": n, "count_text": _records_word(n),
+                         "url": urls.url(s, urls.year(y)), "bar": round(100 * n / most, 1)})
+        elif rows and not rows[-1]["count"]:
+            rows[-1]["label"] = f"{rows[-1]['year']}–{y}"
+        else:
+            rows.append({"year": y, "label": str(y), "count": 0, "count_text": "no records", "url": "", "bar": 0})
+    return rows
 
 
 def years_index_view(archive: Archive, years: dict[int, list[Record]]) -> View:
@@ -207,35 +273,79 @@ def years_index_view(archive: Archive, years: dict[int, list[Record]]) -> View:
     most = max((len(v) for v in years.values()), default=1)
     decades: list[dict[str, Any]] = []
     for decade in sorted({y // 10 * 10 for y in years}):
-        rows = []
-        for y in range(decade, decade + 10):
-            n = len(years.get(y, []))
-            rows.append({"year": y, "count": n, "count_text": _records_word(n),
-                         "url": urls.url(s, urls.year(y)) if n else "",
-                         # Bar length relative to the busiest year, as an SVG width (0–100).
-                         "bar": round(100 * n / most, 1)})
         filed = [r for y in range(decade, decade + 10) for r in years.get(y, [])]
         loose = sum(1 for r in filed if not r.date.is_interval and r.date.upper.year > r.date.lower.year)
         decades.append({"decade": decade, "label": f"{decade}s", "id": f"decade-{decade}", "count": len(filed),
-                        "count_text": _records_word(len(filed)), "years": rows, "decade_only": loose,
-                        "decade_only_url": urls.url(s, urls.year(decade)) if loose else ""})
+                        "count_text": _records_word(len(filed)), "years": _year_rows(s, years, decade, most),
+                        "decade_only": loose, "decade_only_url": urls.url(s, urls.year(decade)) if loose else ""})
     return {
         "page_title": "Years",
         "description": f"Records of {s.title} by decade and year.",
         "lang": s.language,
         "breadcrumbs": [link(s, "Home", "")],
         "total": len(archive.records),
+        "chart": _year_chart(s, years),
         "decades": decades,
     }
 
 
+def _month_name(year: int, month: int) -> str:
+    return f"{calendar.month_name[month]} {year}" if month else f"{year}, month not known"
+
+
+def _month_id(month: int) -> str:
+    return f"month-{month:02d}" if month else "month-unknown"
+
+
+def _months(s: Settings, year: int, records: Sequence[Record]) -> list[dict[str, Any]]:
+    """Each month of the year with records: its name, count and the page and anchor it starts at."""
+    months: dict[int, dict[str, Any]] = {}
+    for i, r in enumerate(records):
+        m = month_of(r)
+        if m not in months:
+            url = urls.url(s, urls.year(year, i // s.page_size + 1)) + "#" + _month_id(m)
+            months[m] = {"month": m, "name": _month_name(year, m),
+                         "short": calendar.month_abbr[m] if m else "Other", "count": 0, "url": url}
+        months[m]["count"] += 1
+    for entry in months.values():
+        entry["count_text"] = _records_word(entry["count"])
+    return [months[m] for m in sorted(months, key=lambda m: m or 13)]
+
+
+def _month_chart(year: int, months: list[dict[str, Any]]) -> View:
+    by_month = {m["month"]: m for m in months}
+    bars = [timeline.Bar(_month_name(year, m), calendar.month_abbr[m], by_month[m]["count"] if m in by_month else 0,
+                         by_month[m]["url"] if m in by_month else "") for m in range(1, 13)]
+    caption = f"Records per month in {year}. Each bar opens its month."
+    if 0 in by_month:
+        caption += f" Not drawn: {_records_word(by_month[0]['count'])} dated only to the year or more broadly."
+    return timeline.chart(bars, caption, "months-chart")
+
+
+def _month_groups(year: int, records: Sequence[Record], first: int, all_records: Sequence[Record],
+                  archive: Archive) -> list[dict[str, Any]]:
+    """A page's records in runs by month, each with its heading ("October 1956 (continued)")."""
+    groups: list[dict[str, Any]] = []
+    for i, r in enumerate(records):
+        m = month_of(r)
+        if not groups or groups[-1]["month"] != m:
+            index = first - 1 + i
+            continued = index > 0 and month_of(all_records[index - 1]) == m
+            groups.append({"month": m, "id": _month_id(m), "records": [],
+                           "heading": _month_name(year, m) + (" (continued)" if continued else "")})
+        groups[-1]["records"].append(_listed(archive, r))
+    return groups
+
+
 def year_view(archive: Archive, year: int, page: int, records: Sequence[Record], pages: int, first: int,
-              total: int, also: list[Record]) -> View:
+              all_records: Sequence[Record], also: list[Record]) -> View:
     s = archive.settings
+    total = len(all_records)
     title = str(year) if page == 1 else f"{year} (page {page} of {pages})"
     crumbs = [link(s, "Home", ""), link(s, "Years", urls.years_index())]
     if page > 1:
         crumbs.append(link(s, str(year), urls.year(year)))
+    months = _months(s, year, all_records)
     return {
         "page_title": title,
         "description": f"{_records_word(total)} filed under {year} in {s.title}.",
@@ -246,7 +356,9 @@ def year_view(archive: Archive, year: int, page: int, records: Sequence[Record],
                    "url": urls.url(s, urls.years_index()) + f"#decade-{year // 10 * 10}"},
         "page": page,
         "shown": {"first": first, "last": first + len(records) - 1, "total": total},
-        "records": [_listed(archive, r) for r in records],
+        "months": months,
+        "chart": _month_chart(year, months) if page == 1 else None,
+        "groups": _month_groups(year, records, first, all_records, archive),
         # Only on the first page, capped, so a long-span record cannot blow up every year it covers.
         "also": [_listed(archive, r) for r in also[: s.page_size]] if page == 1 else [],
         "also_more": max(0, len(also) - s.page_size) if page == 1 else 0,
@@ -271,6 +383,19 @@ def _position(archive: Archive, collection: str, record_id: str) -> int:
     return cached[1][(collection, record_id)]
 
 
+def record_breadcrumbs(archive: Archive, record: Record) -> list[dict[str, str]]:
+    """Home › Collections › its first collection (the page of it that lists the record), or, for a
+    record in no collection, Home › Years › the year it is filed under."""
+    s = archive.settings
+    term = archive.terms.get("collections", {}).get(record.collections[0]) if record.collections else None
+    if term is None:
+        return [link(s, "Home", ""), link(s, "Years", urls.years_index()),
+                link(s, str(record.date.year), urls.year(record.date.year))]
+    page = _position(archive, term.name, record.id) // s.page_size + 1
+    return [link(s, "Home", ""), link(s, _LABELS["collections"], urls.facet_index("collections")),
+            link(s, term.name, urls.term("collections", term.slug, page))]
+
+
 def collection_neighbours(archive: Archive, record: Record) -> list[View]:
     """Previous and next record in date order within each of the record's collections."""
     s = archive.settings
@@ -293,6 +418,36 @@ def collection_neighbours(archive: Archive, record: Record) -> list[View]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Recently added
+
+
+def recently_added(archive: Archive) -> View:
+    """The home page's "Recently added": records by their ``uploaded`` date, newest first (ties by
+    the document's date, latest first), and a sentence that says so — including when the dates
+    shown cannot tell which came last (the sample's 281 FRUS records all say "1990")."""
+    s = archive.settings
+    dated = sorted((r for r in archive.records if r.uploaded),
+                   key=lambda r: (r.uploaded.sort_key if r.uploaded else "", r.date.sort_key, r.id), reverse=True)
+    recent = dated[: s.recent]
+    notes = ["Newest first by the upload date each record gives (its uploaded field)."]
+    if recent and recent[-1].uploaded and recent[0].uploaded:
+        latest = recent[0].uploaded
+        tied = sum(1 for r in dated if r.uploaded and r.uploaded.sort_key == latest.sort_key)
+        if tied > len(recent):
+            notes.append(f"{tied} records share the latest upload date, {latest.display}, so the order among "
+                         "them is not known: these are the latest-dated of them.")
+    missing = len(archive.records) - len(dated)
+    if missing:
+        notes.append(f"{_records_word(missing).capitalize()} without an upload date {'is' if missing == 1 else 'are'}"
+                     " not listed here.")
+    return {
+        "recent": [dict(record_summary(archive, r), note=f"Added {r.uploaded.display}" if r.uploaded else "")
+                   for r in recent],
+        "recent_note": " ".join(notes),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # The plan
 
 
@@ -301,26 +456,27 @@ def plan(archive: Archive) -> list[Page]:
     pages: list[Page] = []
     for facet in FACET_KEYS:
         pages.append(Page(urls.facet_index(facet), "facet_index.html",
-                          lambda f=facet: facet_index_view(archive, f, False)))
+                          partial(facet_index_view, archive, facet, False)))
         pages.append(Page(urls.facet_index_by_count(facet), "facet_index.html",
-                          lambda f=facet: facet_index_view(archive, f, True)))
+                          partial(facet_index_view, archive, facet, True)))
         for term in sorted(archive.terms.get(facet, {}).values(), key=lambda t: t.slug):
-            parts = chunks(term.record_ids, size)
-            for n, ids in enumerate(parts, 1):
+            id_parts = chunks(term.record_ids, size)
+            for n, ids in enumerate(id_parts, 1):
                 pages.append(Page(urls.term(facet, term.slug, n), "term.html",
-                                  (lambda t=term, n=n, ids=ids, total=len(parts):
-                                   term_view(archive, t, n, ids, total, (n - 1) * size + 1)),
+                                  partial(term_view, archive, term, n, ids, len(id_parts), (n - 1) * size + 1),
                                   tuple(ids)))
     years = years_of(archive)
-    pages.append(Page(urls.years_index(), "years.html", lambda: years_index_view(archive, years)))
+    pages.append(Page(urls.years_index(), "years.html", partial(years_index_view, archive, years)))
     spanning = [r for r in archive.records if r.date.upper.year > r.date.lower.year]
     for year, records in sorted(years.items()):
         also = [r for r in spanning if r.date.lower.year < year <= r.date.upper.year]
-        parts = chunks(records, size)
-        for n, part in enumerate(parts, 1):
+        year_parts = chunks(records, size)
+        for n, part in enumerate(year_parts, 1):
             pages.append(Page(urls.year(year, n), "year.html",
-                              (lambda y=year, n=n, part=part, total=len(parts), count=len(records), also=also:
-                               year_view(archive, y, n, part, total, (n - 1) * size + 1, count, also)),
-                              # page 1 also shows the records that began earlier (the manifest must know)
-                              tuple(r.id for r in part) + (tuple(r.id for r in also) if n == 1 else ())))
+                              partial(year_view, archive, year, n, part, len(year_parts), (n - 1) * size + 1,
+                                      records, also),
+                              # Every page of a year shows its month jump list and chart, made from all
+                              # the year's records; page 1 also shows the records that began earlier
+                              # (deps.py must know both).
+                              tuple(r.id for r in records) + (tuple(r.id for r in also) if n == 1 else ())))
     return pages

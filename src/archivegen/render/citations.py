@@ -495,10 +495,10 @@ def view(record: Record, settings: Settings) -> dict[str, object]:
                    for key, label in STYLES],
         "downloads": [
             {"label": "BibTeX", "type": "application/x-bibtex",
-             "url": urls.url(settings, urls.record_file(record.id, "citation.bib"))},
+             "url": urls.url(settings, urls.record_bibtex(record.id))},
             {"label": "RIS", "type": "application/x-research-info-systems",
-             "url": urls.url(settings, urls.record_file(record.id, "citation.ris"))},
+             "url": urls.url(settings, urls.record_ris(record.id))},
             {"label": "CSL-JSON", "type": "application/vnd.citationstyles.csl+json",
-             "url": urls.url(settings, urls.record_file(record.id, "record.json"))},
+             "url": urls.url(settings, urls.record_csl_json(record.id))},
         ],
     }

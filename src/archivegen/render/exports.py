@@ -24,9 +24,8 @@ from archivegen.records.kinds import Files
 from archivegen.records.model import Archive, Record
 from archivegen.render import citations, urls
 from archivegen.render.markdown import render_inline
-from archivegen.render.views import Page, View
+from archivegen.render.page import Page, View, raw_page
 
-RAW = "exports/raw.txt"
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
 MULTI_SEPARATOR = "; "
 """How records.csv joins multi-valued fields (records.json keeps them as arrays)."""
@@ -68,10 +67,6 @@ def records_csv(archive: Archive) -> str:
     return out.getvalue()
 
 
-def _raw(path: str, make: Callable[[], str], records: tuple[str, ...] = ()) -> Page:
-    return Page(path, RAW, lambda: {"text": make()}, records)
-
-
 # ---------------------------------------------------------------------------------------------
 # Feed
 
@@ -108,9 +103,9 @@ def feed_view(archive: Archive) -> View:
     updated = max((str(e["updated"]) for e in entries),
                   default=_timestamp(max((r.date.lower for r in archive.records), default=date(1970, 1, 1))))
     return {
-        "feed_id": urls.absolute(s, "") if s.origin else "urn:archivegen:" + s.base_path,
+        "feed_id": urls.absolute(s, urls.home()) if s.origin else "urn:archivegen:" + s.base_path,
         "title": s.title, "subtitle": s.description, "author": s.publisher or s.title,
-        "home": urls.absolute(s, ""), "self_url": urls.absolute(s, "feed.xml"),
+        "home": urls.absolute(s, urls.home()), "self_url": urls.absolute(s, urls.feed()),
         "updated": updated, "entries": entries,
     }
 
@@ -121,7 +116,8 @@ def feed_view(archive: Archive) -> View:
 
 def is_listed_html(page: Page) -> bool:
     """Pages a sitemap lists: every HTML page but the error page."""
-    return (page.path == "" or page.path.endswith("/") or page.path.endswith(".html")) and page.path != "404.html"
+    html = page.path == urls.home() or page.path.endswith("/") or page.path.endswith(".html")
+    return html and page.path != urls.not_found()
 
 
 def _sitemap_pages(archive: Archive, pages: list[Page]) -> list[Page]:
@@ -133,11 +129,11 @@ def _sitemap_pages(archive: Archive, pages: list[Page]) -> list[Page]:
         return lambda: {"kind": "urlset", "locs": [urls.absolute(s, p) for p in chunk]}
 
     if len(chunks) == 1:
-        return [Page("sitemap.xml", "sitemap.xml", urlset(chunks[0]))]
+        return [Page(urls.sitemap(), "sitemap.xml", urlset(chunks[0]))]
     # More URLs than one file may hold: sitemap.xml becomes an index of numbered sitemaps.
-    out = [Page(f"sitemap-{i}.xml", "sitemap.xml", urlset(chunk)) for i, chunk in enumerate(chunks, 1)]
-    index = [urls.absolute(s, f"sitemap-{i}.xml") for i in range(1, len(chunks) + 1)]
-    out.append(Page("sitemap.xml", "sitemap.xml", lambda: {"kind": "index", "locs": index}))
+    out = [Page(urls.sitemap(i), "sitemap.xml", urlset(chunk)) for i, chunk in enumerate(chunks, 1)]
+    index = [urls.absolute(s, urls.sitemap(i)) for i in range(1, len(chunks) + 1)]
+    out.append(Page(urls.sitemap(), "sitemap.xml", lambda: {"kind": "index", "locs": index}))
     return out
 
 
@@ -149,12 +145,12 @@ def data_view(archive: Archive) -> View:
     s = archive.settings
     return {
         "page_title": "Data", "description": f"Download the metadata of every record in {s.title}.",
-        "lang": s.language, "breadcrumbs": [{"text": "Home", "url": urls.url(s, "")}],
+        "lang": s.language, "breadcrumbs": [urls.link(s, "Home", urls.home())],
         "total": len(archive.records), "separator": MULTI_SEPARATOR,
         "columns": [{"name": n, "multi": m, "description": d} for n, m, d in COLUMNS],
-        "json_url": urls.url(s, "data/records.json"), "csv_url": urls.url(s, "data/records.csv"),
-        "feed_url": urls.url(s, "feed.xml"),
-        "sitemap_url": urls.url(s, "sitemap.xml") if s.origin else "",
+        "json_url": urls.url(s, urls.records_json()), "csv_url": urls.url(s, urls.records_csv()),
+        "feed_url": urls.url(s, urls.feed()),
+        "sitemap_url": urls.url(s, urls.sitemap()) if s.origin else "",
     }
 
 
@@ -170,18 +166,18 @@ def plan(archive: Archive, pages: list[Page]) -> list[Page]:
     out: list[Page] = []
     for record in archive.records:
         ids = (record.id,)
-        out.append(_raw(urls.record_file(record.id, "citation.bib"), partial(citations.bibtex, record, s), ids))
-        out.append(_raw(urls.record_file(record.id, "citation.ris"), partial(citations.ris, record, s), ids))
-        out.append(_raw(urls.record_file(record.id, "record.json"), partial(citations.csl_json, record, s), ids))
+        out.append(raw_page(urls.record_bibtex(record.id), partial(citations.bibtex, record, s), ids))
+        out.append(raw_page(urls.record_ris(record.id), partial(citations.ris, record, s), ids))
+        out.append(raw_page(urls.record_csl_json(record.id), partial(citations.csl_json, record, s), ids))
     every = tuple(r.id for r in archive.records)
-    out.append(Page("feed.xml", "feed.xml", lambda: feed_view(archive), tuple(r.id for r in feed_records(archive))))
-    out.append(Page("data/", "data.html", lambda: data_view(archive)))
-    out.append(_raw("data/records.json", lambda: records_json(archive), every))
-    out.append(_raw("data/records.csv", lambda: records_csv(archive), every))
-    out.append(Page("404.html", "404.html", lambda: not_found_view(archive)))
+    out.append(Page(urls.feed(), "feed.xml", lambda: feed_view(archive), tuple(r.id for r in feed_records(archive))))
+    out.append(Page(urls.data_page(), "data.html", lambda: data_view(archive)))
+    out.append(raw_page(urls.records_json(), lambda: records_json(archive), every))
+    out.append(raw_page(urls.records_csv(), lambda: records_csv(archive), every))
+    out.append(Page(urls.not_found(), "404.html", lambda: not_found_view(archive)))
     # Sitemaps need absolute URLs: with a bare-path base_url there is no sitemap to point to.
     sitemaps = _sitemap_pages(archive, pages + out) if s.origin else []
     out += sitemaps
-    robots = {"sitemap": urls.absolute(s, "sitemap.xml") if sitemaps else ""}
-    out.append(Page("robots.txt", "robots.txt", lambda: robots))
+    robots = {"sitemap": urls.absolute(s, urls.sitemap()) if sitemaps else ""}
+    out.append(Page(urls.robots(), "robots.txt", lambda: robots))
     return out

@@ -8,6 +8,11 @@ and typographic replacements are off: a transcription is reproduced as written.
 Footnotes keep the labels of the file (issue 15): ``[^2]`` shows 2 and is ``#note-2``, ``[^3a]``
 shows 3a (``#note-3a``): editions cite notes by their printed numbers, and "see footnote 4" must
 land on note 4. A text rendered with a ``prefix`` (a record's second text) has ``#<prefix>-note-2``.
+
+A bulleted list whose every item begins with its own marker ("(1)", "(a)", "2.", "iv)") is given
+the class ``own-markers`` so that the theme draws no bullet before the document's numbering
+(FRUS transcriptions write "- (1) …"; issue 18).
+
 Footnote links get accessible names: out of context, a screen reader's list of links would read
 "[2]" and "↩︎"; they are named "Footnote 2" and "Back to reference 2" instead.
 
@@ -29,6 +34,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 _BAD_SCHEME = re.compile(r"^(javascript|vbscript|file|data):", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+#: A list item's own marker: (1) (12) (a) (iv) 1. 1) a. b) iv. — then a space.
+_OWN_MARKER = re.compile(r"(\(([0-9]{1,3}|[a-z]|[ivxlc]{1,5})\)|([0-9]{1,3}|[a-z]|[ivxlc]{1,5})[.)])\s", re.IGNORECASE)
 
 
 def _validate_link(url: str) -> bool:
@@ -96,6 +103,29 @@ def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any
     return str(self.renderToken(tokens, idx, options, env))
 
 
+def _item_texts(tokens: Sequence[Token], start: int) -> list[str]:
+    """The opening text of each item of the bullet list opened at ``tokens[start]``."""
+    level, texts = tokens[start].level, []
+    for i in range(start + 1, len(tokens)):
+        t = tokens[i]
+        if t.type == "bullet_list_close" and t.level == level:
+            break
+        if t.type == "list_item_open" and t.level == level + 1:
+            inline = next((u for u in tokens[i + 1:i + 4] if u.type == "inline"), None)
+            texts.append(inline.content if inline else "")
+    return texts
+
+
+def _mark_own_markers(state: Any) -> None:
+    """Core rule: class ``own-markers`` on bullet lists whose items all carry their own marker."""
+    tokens = state.tokens
+    for i, t in enumerate(tokens):
+        if t.type == "bullet_list_open":
+            texts = _item_texts(tokens, i)
+            if texts and all(_OWN_MARKER.match(text) for text in texts):
+                t.attrSet("class", "own-markers")
+
+
 @cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "breaks": True, "typographer": False, "linkify": False})
@@ -106,6 +136,7 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("footnote_open", _render_footnote_open)
     md.add_render_rule("footnote_anchor", _render_footnote_anchor)
     md.add_render_rule("link_open", _render_link_open)
+    md.core.ruler.push("own_markers", _mark_own_markers)
     md.validateLink = _validate_link  # type: ignore[method-assign]
     return md
 

@@ -1,6 +1,6 @@
 """The search page and what a record page tells Pagefind: filters, the date sort key, result metadata.
 
-The index itself (shards, Pagefind runs, the delta bundle for edits) is search_index.py; the page
+The index itself (shards, Pagefind runs, the delta bundle for edits) is index/pagefind.py; the page
 (static/search.js) loads ``pagefind/shards.json`` and queries every bundle as one. See docs/search.md.
 """
 
@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from archivegen.records.fields import FILTERS as FIELD_FILTERS
-
-if TYPE_CHECKING:
-    from archivegen.records.model import Archive, Record
-    from archivegen.render.views import Page
+from archivegen.records.model import Archive, Record
+from archivegen.render import urls
+from archivegen.render.page import RAW, Page
 
 #: Filters readers can narrow by, in the order the search page shows them: (Pagefind key, label).
 #: They come from the field table (records/fields.py): a field declares the filters it feeds.
@@ -32,14 +31,15 @@ SORT_META = "sort"
 #: word would be found by its first letters).
 BROWSE_META = "every"
 BROWSE_TERM = "\ua66e"  # ꙮ CYRILLIC LETTER MULTIOCULAR O
-#: Whole-archive filter counts, shown before anything is asked (no Pagefind chunk is loaded then),
-#: one file per filter key (``search/facets/<key>.json``): at 40,000 records all keys together are
-#: ~300 KB, most of it people, and a reader opening "Type" needs 1 KB of it.
-FACETS = "search/facets/"
+# Whole-archive filter counts are shown before anything is asked (no Pagefind chunk is loaded then),
+# one file per filter key (urls.search_counts: ``search/facets/<key>.json``): at 40,000 records all
+# keys together are ~300 KB, most of it people, and a reader opening "Type" needs 1 KB of it.
 #: The longest span whose years are all listed; wider dates ("19XX") list their first year only.
 MAX_SPAN_YEARS = 100
-BUNDLE_DIR = "pagefind"
-MANIFEST = "shards.json"
+BUNDLE_DIR = urls.SEARCH_BUNDLE
+SHARDS_FILE = urls.SEARCH_SHARDS
+MANIFEST = SHARDS_FILE
+"""The name index/pagefind.py still imports (the index's list of shards, no manifest)."""
 
 # ---------------------------------------------------------------------------------------------
 # What a record page tells Pagefind (rendered by templates/partials/search_fields.html)
@@ -80,20 +80,16 @@ def facet_counts(archive: Archive) -> dict[str, dict[str, int]]:
 
 def plan(archive: Archive) -> list[Page]:
     """The search page and its whole-archive filter counts (one file per filter key)."""
-    from archivegen.render import urls  # noqa: PLC0415
-    from archivegen.render.exports import RAW  # noqa: PLC0415
-    from archivegen.render.views import Page  # noqa: PLC0415 - render imports the feature modules
-
     def view() -> dict[str, Any]:
         s = archive.settings
         years = [r.date.year for r in archive.records]
         return {
             "page_title": "Search", "description": f"Search the records of {s.title}.", "lang": s.language,
-            "breadcrumbs": [{"text": "Home", "url": urls.url(s, "")}],
+            "breadcrumbs": [urls.link(s, "Home", urls.home())],
             "config": {
-                "manifest": urls.url(s, f"{BUNDLE_DIR}/{MANIFEST}"), "facets": urls.url(s, FACETS),
+                "manifest": urls.url(s, urls.search_shards()), "facets": urls.url(s, urls.search_counts_folder()),
                 "filters": [{"key": k, "label": label} for k, label in FILTERS],
-                "base": urls.url(s, ""), "span": SPAN_FILTER, "sort": SORT_KEY, "sort_meta": SORT_META,
+                "base": urls.url(s, urls.home()), "span": SPAN_FILTER, "sort": SORT_KEY, "sort_meta": SORT_META,
                 "browse": BROWSE_TERM,
                 "years": [min(years), max(years)] if years else [],
                 "page_size": 20,
@@ -109,6 +105,6 @@ def plan(archive: Archive) -> list[Page]:
         return {"text": text + "\n"}
 
     every = tuple(r.id for r in archive.records)
-    return [Page("search/", "search.html", view)] + [
-        Page(f"{FACETS}{key}.json", RAW, partial(facets, key), every) for key, _ in FILTERS]
+    return [Page(urls.search_page(), "search.html", view)] + [
+        Page(urls.search_counts(key), RAW, partial(facets, key), every) for key, _ in FILTERS]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from archivegen.records.model import Archive
 from archivegen.render import urls
-from archivegen.render.views import Page, View
+from archivegen.render.page import Page, View
 
 THEME_COLOR = "#1f4e8c"
 """The accent colour of style.css and favicon.svg (browser UI tint)."""
@@ -15,7 +15,7 @@ BACKGROUND = "#fdfcf9"
 """The light scheme's page background (shown while an installed site starts)."""
 
 
-def manifest_view(archive: Archive) -> View:
+def web_manifest_view(archive: Archive) -> View:
     s = archive.settings
     icons = [
         {"src": urls.url(s, urls.asset("favicon.svg")), "sizes": "any", "type": "image/svg+xml"},
@@ -26,8 +26,8 @@ def manifest_view(archive: Archive) -> View:
         "name": s.title,
         "description": s.description or s.title,
         "lang": s.language,
-        "start_url": urls.url(s, ""),
-        "scope": urls.url(s, ""),
+        "start_url": urls.url(s, urls.home()),
+        "scope": urls.url(s, urls.home()),
         "display": "minimal-ui",
         "background_color": BACKGROUND,
         "theme_color": THEME_COLOR,
@@ -39,4 +39,4 @@ def manifest_view(archive: Archive) -> View:
 
 
 def plan(archive: Archive) -> list[Page]:
-    return [Page(urls.manifest(), "site.webmanifest", lambda: manifest_view(archive))]
+    return [Page(urls.web_manifest(), "site.webmanifest", lambda: web_manifest_view(archive))]

@@ -10,6 +10,12 @@ import re
 from urllib.parse import quote
 
 from archivegen.records.settings import Settings
+from archivegen.records.slugs import BY_COUNT
+
+
+def home() -> str:
+    return ""
+
 
 
 def record(record_id: str) -> str:
@@ -20,15 +26,25 @@ def record_file(record_id: str, name: str) -> str:
     return f"records/{record_id}/{name}"
 
 
+def record_bibtex(record_id: str) -> str:
+    return record_file(record_id, "citation.bib")
+
+
+def record_ris(record_id: str) -> str:
+    return record_file(record_id, "citation.ris")
+
+
+def record_csl_json(record_id: str) -> str:
+    return record_file(record_id, "record.json")
+
+
 def facet_index(facet: str) -> str:
     return f"{facet}/"
 
 
-
-
 def facet_index_by_count(facet: str) -> str:
     """The facet's terms, most records first (the A–Z list is facet_index)."""
-    return f"{facet}/by-count/"
+    return f"{facet}/{BY_COUNT}/"
 
 
 def term(facet: str, slug: str, page: int = 1) -> str:
@@ -45,11 +61,60 @@ def year(y: int, page: int = 1) -> str:
     return base if page == 1 else f"{base}page/{page}/"
 
 
-def search(query: str = "") -> str:
-    return "search/" + (f"?q={quote(query)}" if query else "")
+def search_page() -> str:
+    return "search/"
 
 
-def manifest() -> str:
+def search_counts_folder() -> str:
+    """Whole-archive filter counts, one file per filter key (search_page.py)."""
+    return "search/facets/"
+
+
+def search_counts(key: str) -> str:
+    return f"{search_counts_folder()}{key}.json"
+
+
+#: The search index's folder (index/pagefind.py writes it; the search page reads it).
+SEARCH_BUNDLE = "pagefind"
+#: The index's list of shards, in SEARCH_BUNDLE (the search page loads it first).
+SEARCH_SHARDS = "shards.json"
+
+
+def search_shards() -> str:
+    return f"{SEARCH_BUNDLE}/{SEARCH_SHARDS}"
+
+
+def data_page() -> str:
+    return "data/"
+
+
+def records_json() -> str:
+    return "data/records.json"
+
+
+def records_csv() -> str:
+    return "data/records.csv"
+
+
+def feed() -> str:
+    return "feed.xml"
+
+
+def sitemap(number: int = 0) -> str:
+    """The sitemap (``number`` 0), or the numbered part of a sitemap too large for one file."""
+    return f"sitemap-{number}.xml" if number else "sitemap.xml"
+
+
+def robots() -> str:
+    return "robots.txt"
+
+
+def not_found() -> str:
+    """The error page web servers are pointed at."""
+    return "404.html"
+
+
+def web_manifest() -> str:
     """The web app manifest (name, icons, colours), at the site's root so its scope is the site."""
     return "site.webmanifest"
 
@@ -76,3 +141,8 @@ def url(settings: Settings, path: str) -> str:
 def absolute(settings: Settings, path: str) -> str:
     """Absolute URL for feeds, sitemaps and citations (base_url may be a bare path)."""
     return settings.origin + url(settings, path)
+
+
+def link(settings: Settings, text: str, path: str) -> dict[str, str]:
+    """A link as views hand it to templates: its text and its URL."""
+    return {"text": text, "url": url(settings, path)}

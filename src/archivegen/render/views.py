@@ -1,147 +1,22 @@
-"""Jinja environment, the page plan, and the views each template gets.
-
-Templates are looked up in the archive's ``templates/`` first, then in the packaged defaults; the
-defaults stay reachable as ``default/<name>`` so an override can extend what it replaces.
-Autoescaping is on and an undefined variable fails the build.
-"""
+"""The home page and the record pages: their views and their planners (registered in plan.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
-from archivegen import __version__
-from archivegen.records.fields import FACETS, FIELDS, Field
+from archivegen.records.fields import FIELDS, Field
 from archivegen.records.kinds import Date
 from archivegen.records.model import Archive, Record
 from archivegen.records.texts import Text
-from archivegen.records.settings import Settings
 from archivegen.render import citations, metadata, urls
 from archivegen.render import search_page as search
-from archivegen.render.markdown import render_inline, render_markdown
-
-View = dict[str, Any]
-PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One planned output file."""
-
-    path: str
-    """Site path ("records/x/" or "feed.xml")."""
-    template: str
-    """Template name that renders it."""
-    view: Callable[[], View]
-    """Builds the template's data (called in the render stage, possibly in a worker)."""
-    records: tuple[str, ...] = field(default=())
-    """Ids of the records the page shows (for the manifest and for progress)."""
-
-
-def make_env(root: Path | None, settings: Settings) -> jinja2.Environment:
-    package = jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))
-    loaders: list[jinja2.BaseLoader] = []
-    if root is not None and (root / "templates").is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(root / "templates")))
-    loaders += [jinja2.PrefixLoader({"default": package}), package]
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,  # templates do not change during a build: no stat() per include
-    )
-    env.globals.update(
-        site=settings,
-        url=lambda path: urls.url(settings, path),
-        absolute=lambda path: urls.absolute(settings, path),
-        asset=lambda name: urls.url(settings, urls.asset(name)),
-        facets=[{"key": key, "label": f.facet.label, "url": urls.url(settings, urls.facet_index(key))}
-                for key, f in FACETS if f.facet],
-        generator=f"archivegen {__version__}",
-    )
-    env.globals["record_item"] = _item_renderer(env)
-    env.filters["markdown"] = lambda text: jinja2.utils.markupsafe.Markup(render_markdown(text))
-    env.filters["inline_markdown"] = lambda text: jinja2.utils.markupsafe.Markup(render_inline(text))
-    env.filters["json_script"] = json_script
-    return env
-
-
-def _item_renderer(env: jinja2.Environment) -> Callable[[View], jinja2.utils.markupsafe.Markup]:
-    """``record_item(r)``: a listing's entry for one record (``partials/record_item.html``, which
-    sees ``r`` and the globals). A record is listed on ~10 pages (its collection, people, places,
-    subjects, type, year): a listing's own entry (no ``note``) is rendered once per process and
-    reused, which halves the time of a term page."""
-    made: dict[int, tuple[View, jinja2.utils.markupsafe.Markup]] = {}
-
-    def record_item(r: View) -> jinja2.utils.markupsafe.Markup:
-        hit = made.get(id(r))
-        if hit is not None and hit[0] is r:
-            return hit[1]
-        html = jinja2.utils.markupsafe.Markup(env.get_template("partials/record_item.html").render(r=r))
-        if "note" not in r:  # record_summary's dict, one per record and build (kept alive here)
-            made[id(r)] = (r, html)
-        return html
-
-    return record_item
-
-
-def json_script(value: Any) -> jinja2.utils.markupsafe.Markup:
-    """JSON safe inside <script>: '<', '>' and '&' are escaped so '</script>' cannot close it."""
-    # Compact: json.dumps with an indent runs in Python, without it in C (~10x faster).
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return jinja2.utils.markupsafe.Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def render_page(env: jinja2.Environment, page: Page) -> bytes:
-    # Every page knows its own site path: base.html derives the canonical URL, og:url and the
-    # printed address from it, so feature modules need not repeat them in each view.
-    view = {"page_path": page.path, **page.view()}
-    return env.get_template(page.template).render(view).encode("utf-8")
-
-
-def templates_digest(root: Path | None) -> str:
-    """Hash of every template that could be used (archive overrides and defaults)."""
-    h = hashlib.sha256(__version__.encode())
-    folders = [PACKAGE_TEMPLATES] + ([root / "templates"] if root and (root / "templates").is_dir() else [])
-    for folder in folders:
-        for file in sorted(folder.rglob("*")):
-            if file.is_file():
-                h.update(file.relative_to(folder).as_posix().encode())
-                h.update(file.read_bytes())
-    return h.hexdigest()
-
-
-# ---------------------------------------------------------------------------------------------
-# Views
-
-
-def link(settings: Settings, text: str, path: str) -> dict[str, str]:
-    return {"text": text, "url": urls.url(settings, path)}
-
-
-def record_summary(archive: Archive, record: Record) -> View:
-    """What a listing shows of a record (one dict per record and build: never change it)."""
-    key = ("summary", record.id)
-    view: View | None = archive.memo.get(key)
-    if view is None:
-        s = archive.settings
-        view = archive.memo[key] = {
-            "id": record.id, "title": record.title, "url": urls.url(s, urls.record(record.id)),
-            "date": record.date.display, "date_iso": record.date.lower.isoformat(),
-            "approximate": record.date.approximate, "type": record.type, "summary": record.summary,
-        }
-    return view
+from archivegen.render.browse import collection_neighbours, recently_added, record_breadcrumbs, record_summary
+from archivegen.render.markdown import render_markdown
+from archivegen.render.page import Page, View
+from archivegen.render.urls import link
 
 
 def _term_links(archive: Archive, facet: str, names: tuple[str, ...]) -> list[dict[str, str]]:
@@ -262,34 +137,22 @@ def record_view(archive: Archive, record: Record) -> View:
         "citation": citations.view(record, s),
         "meta": metadata.head(record, s),
         "search": search.record_fields(record),
-        # A record is filed under the first year its date can mean (see browse.py).
-        "breadcrumbs": [link(s, "Home", ""), link(s, "Years", urls.years_index()),
-                        link(s, str(record.date.year), urls.year(record.date.year))],
-        "neighbours": _browse().collection_neighbours(archive, record),
+        "breadcrumbs": record_breadcrumbs(archive, record),
+        "neighbours": collection_neighbours(archive, record),
         "extra": {},
     }
-
-
-def _browse() -> Any:
-    from archivegen.render import browse  # noqa: PLC0415 - browse imports render's views
-
-    return browse
 
 
 def home_view(archive: Archive) -> View:
     s = archive.settings
     collections = sorted(archive.terms.get("collections", {}).values(), key=lambda t: t.name.casefold())
-    dated = [r for r in archive.records if r.uploaded]
-    recent = sorted(dated, key=lambda r: (r.uploaded.sort_key if r.uploaded else "", r.date.sort_key, r.id),
-                    reverse=True)[: s.recent]
     return {
         "page_title": s.title,
         "description": s.description or s.title,
         "lang": s.language,
         "collections": [{"name": t.name, "url": urls.url(s, urls.term("collections", t.slug)),
                          "count": t.count, "description": t.description} for t in collections],
-        "recent": [dict(record_summary(archive, r), uploaded=r.uploaded.display if r.uploaded else "")
-                   for r in recent],
+        **recently_added(archive),
         "total": len(archive.records),
         "breadcrumbs": [],
     }
@@ -302,21 +165,9 @@ def record_page(archive: Archive, record: Record) -> Page:
                 (record.id, *referrers(archive, record.id)))
 
 
-def plan_pages(archive: Archive) -> list[Page]:
-    """Every page of the site. Feature modules add their pages here."""
-    from archivegen.render import (
-        browse,
-        exports,
-        theme,
-    )
-
-    pages = [Page("", "home.html", lambda: home_view(archive))]
-    pages += [record_page(archive, record) for record in archive.records]
-    pages += browse.plan(archive)
-    pages += search.plan(archive)
-    pages += theme.plan(archive)
-    # Keep exports last: the sitemap lists every HTML page planned before it.
-    pages += exports.plan(archive, pages)
-    return pages
+def plan_home(archive: Archive) -> list[Page]:
+    return [Page(urls.home(), "home.html", lambda: home_view(archive))]
 
 
+def plan_records(archive: Archive) -> list[Page]:
+    return [record_page(archive, record) for record in archive.records]

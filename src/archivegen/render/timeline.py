@@ -1,0 +1,75 @@
+"""Records over time as a bar chart drawn at build time (issue 18).
+
+The years page shows records per year (per decade when the archive spans more than
+``YEARS_MAX`` years), a year page records per month. Each bar with records is a link to the page
+that lists them, so the picture is also a way in; it is plain inline SVG (no script, no request),
+each link named "October 1956: 61 records", and the page's list of years or months gives the
+same figures as text. Geometry is in SVG units; the page scales the drawing to its column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from archivegen.render.page import View
+
+#: Above this many years the years page draws one bar per decade.
+YEARS_MAX = 40
+SLOT = 40
+"""Width of one bar's column (SVG units)."""
+BAR = 28
+PLOT = 120
+"""Height of the tallest bar."""
+TOP = 20
+"""Room above a bar for its count."""
+BOTTOM = 22
+"""Room below the bars for the labels."""
+MIN_SLOT_PX = 26
+"""Narrowest a column may be drawn (CSS px): a bar stays a 24 px target; wider charts scroll."""
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One column of the chart."""
+
+    name: str
+    """What the bar stands for, in words ("October 1956")."""
+    label: str
+    """Its short label under the bar ("Oct", "1956"); "" for none."""
+    count: int
+    url: str
+    """Where the bar leads ("" when there are no records to show)."""
+
+
+def _records(n: int) -> str:
+    return f"{n} record" if n == 1 else f"{n} records"
+
+
+def _label_every(n: int) -> int:
+    """Label every bar when there is room, else every 5th or 10th (years) so labels never collide."""
+    return 1 if n <= 16 else 5 if n <= 60 else 10
+
+
+def chart(bars: Sequence[Bar], caption: str, chart_id: str) -> View:
+    """The template data of ``partials/timeline.html``: one column per bar, tallest bar PLOT high."""
+    most = max((b.count for b in bars), default=0) or 1
+    every = _label_every(len(bars))
+    columns = []
+    for i, b in enumerate(bars):
+        height = round(PLOT * b.count / most, 1) if b.count else 0
+        columns.append({
+            "x": i * SLOT, "bar_x": i * SLOT + (SLOT - BAR) // 2, "bar_y": TOP + PLOT - height,
+            "bar_height": height, "centre": i * SLOT + SLOT // 2, "count": b.count,
+            "label": b.label if i % every == 0 or every == 1 else "", "url": b.url if b.count else "",
+            "name": f"{b.name}: {_records(b.count)}",
+        })
+    width = max(1, len(bars)) * SLOT
+    return {
+        "id": chart_id, "caption": caption, "width": width, "height": TOP + PLOT + BOTTOM,
+        "plot_bottom": TOP + PLOT, "label_y": TOP + PLOT + 16,
+        # Never narrower than MIN_SLOT_PX a column (the box scrolls instead), never more than
+        # 1.25x its natural size (three bars must not fill a wide screen).
+        "min_width": len(bars) * MIN_SLOT_PX, "max_width": round(width * 1.25),
+        "columns": columns,
+    }
