@@ -84,7 +84,8 @@ def texts_view(archive: Archive, record: Record) -> list[dict[str, Any]]:
             "id": anchor, "lang": text.language.code if text else "",
             "label": text.label if text else "Transcription", "credit": _credit(text),
             "title": text.title if text else "",
-            "html": Markup(render_markdown(body, prefix, resolve)),
+            "html": (html := Markup(render_markdown(body, prefix, resolve))),
+            "notes": 'class="footnotes"' in html,  # the page then loads texts.css (note labels)
         })
     return out
 
