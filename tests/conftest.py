@@ -17,10 +17,13 @@ SRC = REPO / "src"
 sys.path.insert(0, str(SRC))
 
 from archivegen.build.pipeline import build_archive  # noqa: E402
+from archivegen.build.read import load_archive  # noqa: E402
+from archivegen.records.model import Record  # noqa: E402
 
 # Browser fixtures are registered here once, so every module shares one Chromium and one server.
 from browser_support import chromium, serve_site  # noqa: E402, F401 - one browser per session
 from reader_support import site_server  # noqa: E402, F401
+from search_support import build_sharded  # noqa: E402
 
 ARCHIVE_YAML = """\
 title: Test Archive
@@ -100,3 +103,18 @@ def sample_site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_sample(tmp_path_factory.mktemp("sample-root"))
     build_archive(root, base_url="/")
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive built once per session at base_url /archive/ with its search index in
+    8 shards (ARCHIVEGEN_SHARD_SIZE=50 over 282 records)."""
+    return build_sharded(copy_sample(tmp_path_factory.mktemp("sample-sharded")))
+
+
+@pytest.fixture(scope="session")
+def sample_model() -> dict[str, Record]:
+    """The sample archive's records by id, as the build reads them."""
+    archive, _ = load_archive(REPO)
+    assert archive is not None
+    return archive.by_id

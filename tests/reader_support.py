@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -30,7 +30,7 @@ SAMPLE_BASE_PATH = "/archive/"
 class QuietHandler(SimpleHTTPRequestHandler):
     """Static files without a log line per request (they would bury pytest's output)."""
 
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map,
                       ".webmanifest": "application/manifest+json", ".svg": "image/svg+xml",
                       ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json"}
 

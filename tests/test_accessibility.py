@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,8 @@ from archivegen.build.write import STATIC
 from conftest import REPO
 from reader_support import PAGE_KINDS, PageKind, SiteServer, open_page, serve_under
 
-pytestmark = pytest.mark.browser
+# One worker runs the whole module under pytest-xdist: its tests share one load of each page and view.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("accessibility")]
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -76,51 +77,81 @@ class Inspection:
     icons_ok: bool
 
 
+# axe reports every node of every violation; for the rules that pass it need only say that they
+# ran (one node each), which spares it building and sending thousands of passing nodes per page.
+AXE_RUN_JS = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"""
+
+
+@dataclasses.dataclass
+class Tab:
+    """One browser context and page in one view, reused for every page loaded in that view:
+    what each load fetched from other hosts, failed to fetch and logged as errors."""
+
+    context: Any
+    page: Any
+    foreign: list[str] = dataclasses.field(default_factory=list)
+    failed: list[str] = dataclasses.field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
+
+    def clear(self) -> None:
+        self.foreign, self.failed, self.errors = [], [], []
+
+
+def open_tab(browser: Any, site_server: SiteServer, view: str) -> Tab:
+    """A context in ``view`` whose page records what a load fetches and logs. Routing every
+    request (to refuse other hosts) also turns the HTTP cache off: each load fetches everything."""
+    scheme, width = VIEWS[view]
+    context = new_context(browser, scheme, width)
+    tab = Tab(context, None)
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(site_server.origin + "/"):
+            r.continue_()
+        else:  # a CDN, web font or tracker: refuse it and remember it
+            tab.foreign.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    tab.page = context.new_page()
+    tab.page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab.page.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.page.on("response", lambda r: tab.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    return tab
+
+
 @pytest.fixture(scope="module")
-def inspect(chromium: Any, site_server: SiteServer, axe_source: str) -> Callable[[PageKind, str], Inspection]:
+def inspect(chromium: Any, site_server: SiteServer, axe_source: str) -> Iterator[Callable[[PageKind, str], Inspection]]:
     """inspect(kind, view): load an example of ``kind`` once per view and measure everything the
-    tests below assert (one load per page and view keeps the suite fast)."""
+    tests below assert (one load per page and view, in one page per view, keeps the suite fast)."""
     cache: dict[tuple[str, str], Inspection] = {}
+    tabs: dict[str, Tab] = {}
 
     def run(kind: PageKind, view: str) -> Inspection:
         path = kind.path(site_server.site)  # fails before any browser work when absent
         if (kind.name, view) in cache:
             return cache[kind.name, view]
-        scheme, width = VIEWS[view]
-        context = new_context(chromium, scheme, width)
-        foreign: list[str] = []
-        failed: list[str] = []
-        errors: list[str] = []
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith(site_server.origin + "/"):
-                r.continue_()
-            else:  # a CDN, web font or tracker: refuse it and remember it
-                foreign.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
-        try:
-            page = context.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-            page = open_page(context, site_server, kind, path, page=page)
-            small = page.evaluate(SMALL_TARGETS_JS)
-            scroll_width = page.evaluate("document.documentElement.scrollWidth")
-            too_wide = page.evaluate("""w => [...document.body.querySelectorAll('*')]
-                .filter(e => e.getBoundingClientRect().right > w + 1)
-                .slice(0, 5).map(e => e.outerHTML.slice(0, 120))""", width)
-            icons = page.evaluate("[...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
-            icons_ok = bool(icons) and all(context.request.get(href).ok for href in icons)
-            page.add_script_tag(content=axe_source)
-            axe = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-        finally:
-            context.close()
-        cache[kind.name, view] = Inspection(axe, small, scroll_width, too_wide, foreign, failed, errors, icons, icons_ok)
+        if view not in tabs:
+            tabs[view] = open_tab(chromium, site_server, view)
+        tab = tabs[view]
+        tab.clear()
+        page = open_page(tab.context, site_server, kind, path, page=tab.page)
+        width = VIEWS[view][1]
+        small = page.evaluate(SMALL_TARGETS_JS)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        too_wide = page.evaluate("""w => [...document.body.querySelectorAll('*')]
+            .filter(e => e.getBoundingClientRect().right > w + 1)
+            .slice(0, 5).map(e => e.outerHTML.slice(0, 120))""", width)
+        icons = page.evaluate("[...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
+        icons_ok = bool(icons) and all(tab.context.request.get(href).ok for href in icons)
+        page.add_script_tag(content=axe_source)
+        axe = page.evaluate(AXE_RUN_JS, AXE_TAGS)
+        cache[kind.name, view] = Inspection(axe, small, scroll_width, too_wide, tab.foreign, tab.failed, tab.errors,
+                                            icons, icons_ok)
         return cache[kind.name, view]
 
-    return run
+    yield run
+    for tab in tabs.values():
+        tab.context.close()
 
 
 @pytest.mark.parametrize("view", list(VIEWS))

@@ -199,7 +199,7 @@ def yaml_with(extra: str) -> str:
 
 
 def test_pagination_covers_every_record_exactly_once_in_date_order(tmp_archive):
-    dates = ["1956-11-0%d" % d for d in range(1, 9)]
+    dates = [f"1956-11-0{d}" for d in range(1, 9)]
     records = {f"r{i}.md": record_text(f"Record {i}", date, people='["Nagy, Imre"]')
                for i, date in enumerate(reversed(dates))}
     site = build(tmp_archive(records, yaml_with("page_size: 3\n")))

@@ -65,7 +65,7 @@ def test_feed_is_atom_with_required_elements_and_absolute_links(sample_site: Pat
     assert feed.version == "atom10"
     assert feed.feed.id == BASE and feed.feed.title == "Cold War Documents Digital Archive"
     assert feed.feed.updated_parsed is not None
-    assert any(l.rel == "self" and l.href == BASE + "feed.xml" for l in feed.feed.links)
+    assert any(link.rel == "self" and link.href == BASE + "feed.xml" for link in feed.feed.links)
     # The sample's records carry no upload date (the FRUS corpus has none, issue 15): no entries.
     # Entries are checked on nasty_site (test_feed_lists_uploaded_records_newest_first…).
     assert feed.entries == []

@@ -337,7 +337,7 @@ def test_a_parallel_first_build_saves_the_record_cache_the_next_build_reads(
                for i in range(240)}
     root = make_archive(tmp_path / "a", records)
     build_archive(root, index=False, jobs=2)
-    saved = cache.load_records(root)
+    saved = cache.load_records(root, root / cache.CACHE_DIR)
     assert sorted(saved.files) == sorted(f"documents/{name}" for name in records)
     assert all(p.record is not None and not p.problems for p in saved.files.values())
     parsed: list[str] = []

@@ -10,43 +10,39 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 import pytest
 
-from archivegen.build.pipeline import build_archive
-from archivegen.build.read import load_archive
 from archivegen.records.model import Record
 from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
-from conftest import REPO, copy_sample
+
+# The helpers and the fixtures `page` (checked_page) and `model` (records_by_id) live in
+# search_support; they are imported here by name, as other modules import them.
+from search_support import (  # noqa: F401
+    FILTER_VALUES,
+    MODEL_ID,
+    PAGE_SIZE,
+    all_ids,
+    assert_searches_alike,
+    build_sharded,
+    carriers,
+    checked_page,
+    count,
+    date_key,
+    group_counts,
+    open_group,
+    open_search,
+    panel,
+    records_by_id,
+    settled,
+    shown_ids,
+    status,
+    what_is_shown,
+)
 
 pytestmark = pytest.mark.browser
-
-MODEL_ID = "andropov-report-1-november-1956"
-PAGE_SIZE = 20
-
-
-@pytest.fixture(scope="session")
-def model() -> dict[str, Record]:
-    archive, _ = load_archive(REPO)
-    assert archive is not None
-    return archive.by_id
-
-
-def build_sharded(root: Path, shard_size: str = "50") -> Path:
-    """Build with shards of ``shard_size`` pages (the sample's 282 records: 8 shards at 50)."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("ARCHIVEGEN_SHARD_SIZE", shard_size)
-        build_archive(root)
-    return root / "site"
-
-
-@pytest.fixture(scope="session")
-def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sharded(copy_sample(tmp_path_factory.mktemp("sample-sharded")))
 
 
 @pytest.fixture(scope="session", params=["root", "sharded"])
@@ -55,108 +51,6 @@ def site_url(request: pytest.FixtureRequest, serve_site: Any) -> str:
     if request.param == "root":
         return serve_site(request.getfixturevalue("sample_site_root"), "/") + "/search/"
     return serve_site(request.getfixturevalue("sharded_site"), "/archive/") + "/archive/search/"
-
-
-@pytest.fixture
-def page(chromium: Any) -> Any:
-    page = new_page(chromium)
-    yield page
-    errors = page.errors
-    page.close()
-    assert errors == [], "the browser console reported errors"
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers: drive the page the way a reader does
-
-
-def settled(page: Any) -> None:
-    page.wait_for_function("document.getElementById('search-status').textContent.length > 0"
-                           " && !document.body.classList.contains('search-busy')")
-
-
-def open_search(page: Any, url: str, **params: Any) -> None:
-    query = urlencode(params, doseq=True, quote_via=quote)
-    page.goto(url + (f"?{query}" if query else ""))
-    settled(page)
-
-
-def status(page: Any) -> str:
-    return page.text_content("#search-status") or ""
-
-
-def count(page: Any) -> int:
-    m = re.match(r"([\d,]+) records? found", status(page))
-    return int(m.group(1).replace(",", "")) if m else 0
-
-
-def shown_ids(page: Any) -> list[str]:
-    hrefs = page.eval_on_selector_all(".search-result .result-title", "els => els.map(e => e.getAttribute('href'))")
-    base = page.url.split("/search/")[0].split("://", 1)[1].split("/", 1)
-    prefix = "/" + (base[1] + "/" if len(base) > 1 and base[1] else "")
-    ids = []
-    for href in hrefs:
-        assert href.startswith(prefix + "records/"), f"{href} is not under the site's base path {prefix}"
-        assert href.endswith("/"), f"{href} is not a record page's address (records/<id>/)"
-        ids.append(href[len(prefix + "records/"):].strip("/"))
-    return ids
-
-
-def open_group(page: Any, key: str) -> None:
-    """Open a filter group (a disclosure) and wait for its counts."""
-    toggle = page.locator(f"[data-group={key}] .filter-toggle")
-    if toggle.get_attribute("aria-expanded") == "false":
-        toggle.click()
-        settled(page)
-    assert toggle.get_attribute("aria-expanded") == "true"
-    assert "Loading" not in page.inner_text(f"[data-group={key}]")
-
-
-def group_counts(page: Any, key: str) -> dict[str, int]:
-    """Every value of an open group with its count (after "Show all")."""
-    more = page.locator(f"fieldset[data-filter={key}] .link-button[aria-expanded=false]")
-    if more.count():
-        more.click()
-    rows = page.eval_on_selector_all(
-        f"fieldset[data-filter={key}] label",
-        "els => els.map(e => [e.querySelector('input').dataset.filterValue, e.querySelector('.count').textContent])")
-    return {value: int(n.strip("()")) for value, n in rows}
-
-
-def all_ids(page: Any) -> list[str]:
-    """Result ids on every page, following the reader's Next page link."""
-    ids = shown_ids(page)
-    while page.locator("a[rel=next]").count():
-        page.click("a[rel=next]")
-        settled(page)
-        ids += shown_ids(page)
-    return ids
-
-
-FILTER_VALUES: dict[str, Callable[[Record], tuple[str, ...]]] = {
-    "collection": lambda r: r.collections,
-    "type": lambda r: r.terms("type"),
-    "language": lambda r: tuple(lang.name for lang in r.languages),
-    "person": lambda r: r.people,
-    "place": lambda r: r.places,
-    "subject": lambda r: r.subjects,
-    "classification": lambda r: (r.classification,) if r.classification else (),
-    "decade": lambda r: (f"{r.date.decade}s",),
-    "year": lambda r: (str(r.date.year),),
-    "rights": lambda r: (r.rights.label,) if r.rights else (),
-}
-
-
-def carriers(model: dict[str, Record], key: str) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for rid, record in model.items():
-        for value in FILTER_VALUES[key](record):
-            out.setdefault(value, set()).add(rid)
-    return out
-
-
-def date_key(model: dict[str, Record], rid: str) -> tuple[str, str]:
-    return (model[rid].date.sort_key, rid)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,29 +196,6 @@ def test_header_search_box_leads_to_results(page: Any, site_url: str) -> None:
 # Several shards behave as one index
 
 
-def panel(page: Any) -> str:
-    """The whole filter panel, every group open and every value shown."""
-    for key in page.eval_on_selector_all("[data-group]", "els => els.map(e => e.dataset.group)"):
-        open_group(page, key)
-    while page.locator("#search-filters .link-button[aria-expanded=false]").count():
-        page.locator("#search-filters .link-button[aria-expanded=false]").first.click()
-    return page.inner_text("#search-filters")
-
-
-def what_is_shown(chromium: Any, url: str, state: dict[str, str]) -> tuple[str, str, list[str]]:
-    """(status, whole filter panel, result ids) of a search state: ids in order when sorted by date."""
-    page = new_page(chromium)
-    try:
-        open_search(page, url, **state)
-        ids = all_ids(page)
-        ordered = ids if state.get("sort") or not state.get("q") else sorted(ids)
-        shown = (status(page), panel(page), ordered)
-        assert page.errors == []
-        return shown
-    finally:
-        page.close()
-
-
 def test_sharded_index_gives_the_counts_filters_and_order_of_one_index(
         chromium: Any, serve_site: Any, sample_site: Path, sharded_site: Path) -> None:
     manifest = json.loads((sharded_site / "pagefind" / "shards.json").read_text())
@@ -336,9 +207,7 @@ def test_sharded_index_gives_the_counts_filters_and_order_of_one_index(
         {"q": "Hungary", "person": "Nagy, Imre", "place": "Budapest"},
         {"q": "neutrality", "from": "1956", "to": "1956", "sort": "newest"},
     ]
-    for state in states:
-        seen = [what_is_shown(chromium, url, state) for url in (one, many)]
-        assert seen[0] == seen[1], f"sharded search differs for {state}"
+    assert_searches_alike(chromium, one, many, states, "sharded search")
 
 
 def test_an_empty_search_page_lists_filters_without_loading_the_whole_index(page: Any, site_url: str) -> None:

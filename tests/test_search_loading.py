@@ -17,23 +17,22 @@ from typing import Any
 
 import pytest
 
-from archivegen.build.read import load_archive
 from archivegen.records.model import Record
-from conftest import REPO, copy_sample
-from test_search_browser import (  # noqa: F401 - fixtures (a checked page; 8 shards of the sample)
+from conftest import copy_sample
+from search_support import (  # noqa: F401 - fixtures `page` and `model`
     FILTER_VALUES,
     MODEL_ID,
+    assert_searches_alike,
     build_sharded,
     carriers,
+    checked_page,
     count,
     group_counts,
     open_group,
     open_search,
-    page,
+    records_by_id,
     settled,
-    sharded_site,
     status,
-    what_is_shown,
 )
 
 pytestmark = pytest.mark.browser
@@ -52,7 +51,7 @@ def facet_files(serve_site: Any, url: str) -> list[str]:
 
 
 @pytest.fixture(params=["root", "sharded"])
-def site(request: pytest.FixtureRequest, serve_site: Any, sharded_site: Path) -> tuple[str, Path]:  # noqa: F811
+def site(request: pytest.FixtureRequest, serve_site: Any, sharded_site: Path) -> tuple[str, Path]:
     """(search page URL, built site) on a server of its own, so its request log is this test's."""
     built = request.getfixturevalue("sample_site_root") if request.param == "root" else sharded_site
     path = "/" if request.param == "root" else "/archive/"
@@ -61,13 +60,6 @@ def site(request: pytest.FixtureRequest, serve_site: Any, sharded_site: Path) ->
 
 def shards(built: Path) -> int:
     return len(json.loads((built / "pagefind" / "shards.json").read_text())["shards"])
-
-
-@pytest.fixture(scope="module")
-def model() -> dict[str, Record]:
-    archive, _ = load_archive(REPO)
-    assert archive is not None
-    return archive.by_id
 
 
 def test_a_query_fetches_no_filter_chunk_until_a_group_is_opened(page: Any, site: tuple[str, Path],
@@ -179,14 +171,19 @@ def delta_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
                        + f"\n\nA note on the {CHANGED_WORD}.\n", encoding="utf-8")
 
     change(roots[0])
-    clean = build_sharded(roots[0], "50")
-    build_sharded(roots[1], "50")
+    clean = build_sharded(roots[0])
+    build_sharded(roots[1])
     change(roots[1])
-    patched = build_sharded(roots[1], "50")
+    patched = build_sharded(roots[1])
     manifest = json.loads((patched / "pagefind" / "shards.json").read_text())
     assert manifest["delta"] == "delta/" and manifest["hidden"]
     assert _has(patched / "pagefind" / "delta", f"/records/{MODEL_ID}.html")
     return clean, patched
+
+
+def search_url(serve_site: Any, site: Path) -> str:
+    """The search page of ``site`` (built for /archive/) on a server of its own."""
+    return serve_site(site, "/archive/") + "/archive/search/"
 
 
 def _has(bundle: Path, url_end: str) -> bool:
@@ -197,10 +194,6 @@ def _has(bundle: Path, url_end: str) -> bool:
     return True
 
 
-def _searches(chromium: Any, url: str, states: list[dict[str, str]]) -> list[tuple[str, str, list[str]]]:
-    return [what_is_shown(chromium, url, state) for state in states]
-
-
 def test_a_delta_bundle_over_hidden_pages_searches_like_a_clean_index(
         chromium: Any, serve_site: Any, delta_sites: tuple[Path, Path]) -> None:
     clean, patched = delta_sites
@@ -209,34 +202,29 @@ def test_a_delta_bundle_over_hidden_pages_searches_like_a_clean_index(
         {"type": "Telegram", "sort": "newest"}, {"type": "Report"}, {"q": "Nagy", "type": "Telegram"},
         {"person": "Andropov, Yuri Vladimirovich", "sort": "oldest"},
     ]
-    want, got = (_searches(chromium, serve_site(site, "/archive/") + "/archive/search/", states)
-                 for site in (clean, patched))
-    for state, a, b in zip(states, want, got, strict=False):
-        assert a == b, f"delta + hidden differs from a clean index for {state}"
+    want = assert_searches_alike(chromium, search_url(serve_site, clean), search_url(serve_site, patched), states,
+                                 "delta + hidden, compared with a clean index,")
     assert want[1][2] == [MODEL_ID] and MODEL_ID in want[0][2]
 
 
 def test_a_page_changed_back_is_found_once_though_its_delta_copy_has_the_hidden_id(
-        chromium: Any, serve_site: Any, tmp_path: Path) -> None:
+        chromium: Any, serve_site: Any, sharded_site: Path, tmp_path: Path) -> None:
     # An edit undone: the delta holds the page as it was, with the same Pagefind id as the
-    # stale copy that shards.json hides.
-    clean = build_sharded(copy_sample(tmp_path / "clean"), "50")
+    # stale copy that shards.json hides. The clean index is the session's sharded sample.
     root = copy_sample(tmp_path / "edited")
-    build_sharded(root, "50")
+    build_sharded(root)
     doc = root / "documents" / f"{MODEL_ID}.md"
     text = doc.read_text(encoding="utf-8")
     doc.write_text(text + f"\n\nA note on the {CHANGED_WORD}.\n", encoding="utf-8")
-    build_sharded(root, "50")
+    build_sharded(root)
     doc.write_text(text, encoding="utf-8")
-    site = build_sharded(root, "50")
+    site = build_sharded(root)
     bundles = site / "pagefind"
     manifest = json.loads((bundles / "shards.json").read_text())
     home = next(b for b in manifest["shards"] if _has(bundles / b, f"/records/{MODEL_ID}.html"))
     stale = _page_id(bundles / home, f"/records/{MODEL_ID}.html")
     assert stale in manifest["hidden"] and _page_id(bundles / "delta", f"/records/{MODEL_ID}.html") == stale
     states = [{"q": "Andropov"}, {"q": "Andropov", "sort": "newest"}, {"type": "Report", "sort": "oldest"}]
-    want, got = (_searches(chromium, serve_site(s, "/archive/") + "/archive/search/", states)
-                 for s in (clean, site))
-    for state, a, b in zip(states, want, got, strict=False):
-        assert a == b, f"an undone edit differs from the clean index for {state}"
+    want = assert_searches_alike(chromium, search_url(serve_site, sharded_site), search_url(serve_site, site), states,
+                                 "an undone edit, compared with the clean index,")
     assert MODEL_ID in want[0][2]

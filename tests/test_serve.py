@@ -223,7 +223,7 @@ def test_serve_never_answers_404_for_a_page_during_rebuilds(preview):
         for n in range(3):
             before = p.status()["build"]
             (root / "documents" / "r001.md").write_text(record_text(f"Record 1 edit {n}"))
-            wait_for(lambda: p.status()["build"] != before, timeout=60, what=f"rebuild {n}")
+            wait_for(lambda b=before: p.status()["build"] != b, timeout=60, what=f"rebuild {n}")
     finally:
         done.set()
         thread.join()

@@ -32,7 +32,7 @@ def test_full_record_is_normalised() -> None:
         "archive: AVP RF\nsource: f. 059a\nrights: local\nuploaded: 2011-11-03\nrelated: [other]\n")
     assert problems == [] and record is not None
     assert record.title == "Andropov Report"
-    assert [(l.code, l.name) for l in record.languages] == [("ru", "Russian"), ("hu", "Hungarian"),
+    assert [(lang.code, lang.name) for lang in record.languages] == [("ru", "Russian"), ("hu", "Hungarian"),
                                                            ("no", "Norwegian")]
     assert record.date.display == "November 1, 1956" and record.uploaded is not None
     assert record.rights is not None and record.rights.label == "Local"

@@ -1,6 +1,6 @@
 """What the last build read and wrote, kept between builds so the next one redoes only what is stale.
 
-Kept in ``ROOT/.archivegen-cache/`` (never published):
+Kept in the cache folder (``locate``: ``ROOT/.archivegen-cache/`` by default; never published):
 
 - ``records/NN.pickle``, the record cache: every record file parsed and validated, keyed by (size,
   mtime_ns), so an unchanged file is not read again (in parts by path, so that an edit rewrites
@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 from archivegen import __version__
 from archivegen.build.workers import paused_collection
 from archivegen.build.write import STATIC
@@ -33,6 +35,8 @@ from archivegen.records.model import Record
 from archivegen.render.environment import templates_digest
 
 CACHE_DIR = ".archivegen-cache"
+#: A folder holding one cache folder per archive (CI caches, read-only checkouts).
+CACHE_ENV = "ARCHIVEGEN_CACHE_DIR"
 #: Bumped when the pickled shapes change, so an old cache is ignored rather than misread.
 FORMAT = 1
 StatKey = tuple[int, int]
@@ -90,8 +94,30 @@ class BuildState:
     record_keys: dict[str, RecordKey] = field(default_factory=dict)
 
 
-def cache_dir(root: Path) -> Path:
-    return root / CACHE_DIR
+def locate(root: Path, out: Path, cache_dir: Path | None = None) -> Path:
+    """The cache folder for building archive ``root`` into ``out`` (docs/start.md, "Where the build
+    cache goes").
+
+    ``cache_dir`` (``--cache-dir``) is used as it is. Otherwise ``$ARCHIVEGEN_CACHE_DIR`` holds one
+    folder per archive. Otherwise the cache sits in the archive (``.archivegen-cache/``, beside
+    ``site/``) when the site is built inside the archive folder, and in the user's cache folder
+    (``~/.cache/archivegen/`` on Linux), one folder per archive, when ``out`` is elsewhere: a build
+    into another folder writes nothing into the archive (a read-only checkout, a shared corpus).
+    """
+    if cache_dir is not None:
+        return cache_dir.expanduser().resolve()
+    root = root.resolve()
+    base = os.environ.get(CACHE_ENV, "").strip()
+    if base:
+        return Path(base).expanduser().resolve() / _archive_folder(root)
+    if out.resolve().is_relative_to(root):
+        return root / CACHE_DIR
+    return Path(platformdirs.user_cache_dir("archivegen", appauthor=False)) / _archive_folder(root)
+
+
+def _archive_folder(root: Path) -> str:
+    """One cache folder per archive folder: its name (to be recognised) and a hash of its path."""
+    return f"{root.name or 'root'}-{hashlib.sha256(str(root).encode()).hexdigest()[:12]}"
 
 
 def scan_inputs(root: Path) -> dict[str, StatKey]:
@@ -162,14 +188,14 @@ def _save(path: Path, value: Any) -> None:
     os.replace(tmp, path)
 
 
-def _state_path(root: Path, out: Path) -> Path:
-    return cache_dir(root) / f"state-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.pickle"
+def _state_path(folder: Path, out: Path) -> Path:
+    return folder / f"state-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.pickle"
 
 
-def commit_marker(root: Path, out: Path) -> Path:
+def commit_marker(folder: Path, out: Path) -> Path:
     """Present while an incremental build moves files into ``out``: if that was cut short (killed),
     ``out`` matches no build state and the next build must be a full one."""
-    return _state_path(root, out).with_suffix(".committing")
+    return _state_path(folder, out).with_suffix(".committing")
 
 
 #: The record cache is kept in this many parts (by a hash of the file's path), so that an edit
@@ -182,10 +208,10 @@ def record_part(rel: str) -> int:
     return zlib.crc32(rel.encode("utf-8")) % RECORD_PARTS
 
 
-def load_records(root: Path) -> RecordCache:
+def load_records(root: Path, folder: Path) -> RecordCache:
     cache = RecordCache()
     try:
-        written_for = (cache_dir(root) / "records" / "settings").read_text(encoding="utf-8")
+        written_for = (folder / "records" / "settings").read_text(encoding="utf-8")
     except OSError:
         return cache
     if written_for != settings_key(root):
@@ -193,7 +219,7 @@ def load_records(root: Path) -> RecordCache:
         # stay in this process's heap while the records are parsed again (memory of a full build).
         return cache
     for k in range(RECORD_PARTS):
-        part: RecordCache = _load(cache_dir(root) / "records" / f"{k:02d}.pickle", RecordCache)
+        part: RecordCache = _load(folder / "records" / f"{k:02d}.pickle", RecordCache)
         if not part.files:
             continue
         if cache.settings_key and part.settings_key != cache.settings_key:
@@ -203,48 +229,48 @@ def load_records(root: Path) -> RecordCache:
     return cache
 
 
-def save_records(root: Path, cache: RecordCache) -> None:
+def save_records(folder: Path, cache: RecordCache) -> None:
     parts = range(RECORD_PARTS) if not cache.touched else sorted({record_part(rel) for rel in cache.touched})
     for k in parts:
-        save_records_part(root, k, cache.settings_key,
+        save_records_part(folder, k, cache.settings_key,
                           {rel: parsed for rel, parsed in cache.files.items() if record_part(rel) == k})
-    _finish_parts(root, cache, every=not cache.touched)
+    _finish_parts(folder, cache, every=not cache.touched)
 
 
-def save_records_part(root: Path, k: int, settings_key: str, files: dict[str, Parsed]) -> None:
+def save_records_part(folder: Path, k: int, settings_key: str, files: dict[str, Parsed]) -> None:
     """One part of a record cache that is being written whole (``finish_record_parts`` ends it)."""
-    _save(cache_dir(root) / "records" / f"{k:02d}.pickle", RecordCache(settings_key=settings_key, files=files))
+    _save(folder / "records" / f"{k:02d}.pickle", RecordCache(settings_key=settings_key, files=files))
 
 
-def finish_record_parts(root: Path, cache: RecordCache) -> None:
+def finish_record_parts(folder: Path, cache: RecordCache) -> None:
     """Every part was saved by ``save_records_part``: the cache on disk is ``cache``."""
     for k in set(range(RECORD_PARTS)) - {record_part(rel) for rel in cache.files}:  # parts left empty
-        save_records_part(root, k, cache.settings_key, {})
-    _finish_parts(root, cache, every=True)
+        save_records_part(folder, k, cache.settings_key, {})
+    _finish_parts(folder, cache, every=True)
     cache.dirty = False
 
 
-def _finish_parts(root: Path, cache: RecordCache, every: bool) -> None:
-    (cache_dir(root) / "records.pickle").unlink(missing_ok=True)  # the one-file cache of 0.x
+def _finish_parts(folder: Path, cache: RecordCache, every: bool) -> None:
+    (folder / "records.pickle").unlink(missing_ok=True)  # the one-file cache of 0.x
     if every:
-        (cache_dir(root) / "records" / "settings").write_text(cache.settings_key, encoding="utf-8")
+        (folder / "records" / "settings").write_text(cache.settings_key, encoding="utf-8")
     cache.touched = set()
 
 
-def load_state(root: Path, out: Path) -> BuildState:
-    state: BuildState = _load(_state_path(root, out), BuildState)
+def load_state(folder: Path, out: Path) -> BuildState:
+    state: BuildState = _load(_state_path(folder, out), BuildState)
     return state
 
 
-def save_state(root: Path, out: Path, state: BuildState, *, pending: bool = False) -> None:
+def save_state(folder: Path, out: Path, state: BuildState, *, pending: bool = False) -> None:
     """Save; with ``pending``, beside the final name, which ``commit_pending_state`` takes."""
-    path = _state_path(root, out)
+    path = _state_path(folder, out)
     _save(path.with_suffix(".pending") if pending else path, state)
     path.with_name("manifest-" + path.name.removeprefix("state-")).unlink(missing_ok=True)  # its name until 0.1
 
 
-def commit_pending_state(root: Path, out: Path) -> None:
-    path = _state_path(root, out)
+def commit_pending_state(folder: Path, out: Path) -> None:
+    path = _state_path(folder, out)
     os.replace(path.with_suffix(".pending"), path)
 
 

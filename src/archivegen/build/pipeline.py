@@ -73,6 +73,8 @@ class Build:
 
     root: Path
     out: Path
+    folder: Path
+    """The build cache's folder (cache.locate)."""
     base_url: str | None
     strict: bool
     index: bool
@@ -110,17 +112,20 @@ class Rendered:
 
 def build_archive(root: Path, out: Path | None = None, *, base_url: str | None = None,
                   strict: bool = False, index: bool = True, jobs: int | None = None,
-                  progress: Progress | None = None) -> BuildResult:
+                  progress: Progress | None = None, cache_dir: Path | None = None) -> BuildResult:
     """Build the site into ``out`` (default ``root/site``) atomically; raise BuildFailed on bad input.
 
     Only what is stale since the last build into ``out`` is redone; with no change, nothing is
-    written at all. ``jobs``: worker processes (default: every core).
+    written at all. ``jobs``: worker processes (default: every core). ``cache_dir``: the build
+    cache's folder (default: ``cache.locate``).
     """
-    build = _scan(root, out, base_url, strict, index, jobs, progress or Progress(enabled=False))
+    build = _scan(root, out, base_url, strict, index, jobs, progress or Progress(enabled=False),
+                  cache_dir)
     if build.incremental and build.last.inputs == build.inputs:
         return _unchanged(build)
     if not build.incremental:
-        build = replace(build, last=BuildState())  # a full build uses nothing of the last one (175,000 pages: let it go)
+        # A full build uses nothing of the last one (175,000 pages: let it go).
+        build = replace(build, last=BuildState())
         workers.release_memory()
     build.progress.stage("cache")
     with workers.paused_collection():  # loading, modelling and planning make objects that all live on
@@ -148,20 +153,21 @@ def check_archive(root: Path, jobs: int | None = None) -> list[Problem]:
 
 
 def _scan(root: Path, out: Path | None, base_url: str | None, strict: bool, index: bool, jobs: int | None,
-          progress: Progress) -> Build:
+          progress: Progress, cache_dir: Path | None = None) -> Build:
     started = time.perf_counter()
     root = root.resolve()
     out = (out or root / "site").resolve()
+    folder = cache.locate(root, out, cache_dir)
     progress.stage("scan")
     key = cache.global_key(root, base_url, index)
     inputs = cache.scan_inputs(root) if (root / "documents").is_dir() else {}
     if (root / "archive.yaml").is_file():
         inputs["archive.yaml"] = cache.file_key(root / "archive.yaml")
-    last = cache.load_state(root, out)
+    last = cache.load_state(folder, out)
     site = cache.site_id(out)
     incremental = (last.global_key == key and site != (0, 0) and last.site_id == site
-                   and not cache.commit_marker(root, out).exists())
-    return Build(root, out, base_url, strict, index, jobs or workers.default_jobs(), progress, started,
+                   and not cache.commit_marker(folder, out).exists())
+    return Build(root, out, folder, base_url, strict, index, jobs or workers.default_jobs(), progress, started,
                  key, inputs, last, incremental)
 
 
@@ -188,7 +194,7 @@ def render_site(build: Build) -> Rendered:
         # and its state is saved as it is: kept beside the final name until the swap, not handed
         # back to the parent (175,000 entries held while Pagefind runs: ~0.2 GB).
         rendered.state.site_id = cache.site_id(rendered.staging)
-        cache.save_state(build.root, build.out, rendered.state, pending=True)
+        cache.save_state(build.folder, build.out, rendered.state, pending=True)
         rendered.state = None
     return rendered
 
@@ -227,12 +233,12 @@ def _render_site(build: Build) -> Rendered:
 
 def _load(build: Build) -> tuple[Archive, list[Problem]]:
     """Load, validate and model, reading only the record files changed since the record cache."""
-    records = cache.load_records(build.root)
+    records = cache.load_records(build.root, build.folder)
     archive, problems = load_archive(build.root, build.base_url, jobs=build.jobs, records=records,
-                                     inputs=build.inputs, progress=build.progress)
+                                     inputs=build.inputs, progress=build.progress, folder=build.folder)
     if records.dirty:  # saved even when the build fails: the next attempt reads only what changed
         records.dirty = False
-        cache.save_records(build.root, records)
+        cache.save_records(build.folder, records)
     # The parsed files' front matter goes on return (the records are in the archive): at 40,000
     # records it is ~0.2 GB that render workers would otherwise share and copy.
     if archive is None or has_errors(problems, build.strict):
@@ -331,7 +337,7 @@ def _render_pages(context: _RenderContext, indexes: Sequence[int]) -> list[tuple
 
 def publish(build: Build, done: Rendered) -> BuildResult:
     """Index the site as it will be, then swap it in (full build) or commit the changes; save the state."""
-    marker = cache.commit_marker(build.root, build.out)
+    marker = cache.commit_marker(build.folder, build.out)
     staging = done.staging
     try:
         if build.incremental and not done.changed_pages and not done.copy_now and not done.removed:
@@ -349,10 +355,10 @@ def publish(build: Build, done: Rendered) -> BuildResult:
         raise
     build.progress.stage("save")
     if done.state is None:
-        cache.commit_pending_state(build.root, build.out)
+        cache.commit_pending_state(build.folder, build.out)
     else:
         done.state.site_id = cache.site_id(build.out)
-        cache.save_state(build.root, build.out, done.state)
+        cache.save_state(build.folder, build.out, done.state)
     marker.unlink(missing_ok=True)
     build.progress.close()
     return BuildResult(records=done.records, pages=done.pages, written=len(done.written), removed=len(done.removed),
@@ -366,7 +372,7 @@ def _swap_in(build: Build, done: Rendered, staging: Path) -> None:
         write.copy_file(build.root / done.copies[file][0], staging, file)
     if build.index:
         build.progress.stage("index", 1)
-        search_index.build_index(staging, cache=cache.cache_dir(build.root) / "search")
+        search_index.build_index(staging, cache=build.folder / "search")
     build.progress.stage("swap")
     write.swap(staging, build.out)
 
@@ -384,7 +390,7 @@ def _commit_changes(build: Build, done: Rendered, staging: Path, marker: Path) -
     folders: list[str] = []
     if build.index:
         build.progress.stage("index", 1)
-        shards = search_index.build_index(build.out, cache=cache.cache_dir(build.root) / "search",
+        shards = search_index.build_index(build.out, cache=build.folder / "search",
                                           changed=set(done.written) | set(done.copy_now) | set(done.removed),
                                           bundle=staging / urls.SEARCH_BUNDLE, pending=staging,
                                           removed=done.removed, reuse=True)

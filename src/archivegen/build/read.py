@@ -18,6 +18,7 @@ from archivegen.records.load import RawRecord, find_documents, read_record
 from archivegen.records.model import Archive, Record, build_model
 from archivegen.records.settings import Settings, load_settings
 from archivegen.records.validate import cross_check, validate_record
+from archivegen.render.overrides import check_overrides
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class _ParseContext:
     settings: Settings
     inputs: dict[str, cache.StatKey]
     settings_key: str
+    folder: Path | None = None
+    """The build cache's folder (the parallel parse saves the record cache's parts there)."""
 
 
 def _parse_files(context: _ParseContext, rels: Sequence[str]) -> list[tuple[str, cache.Parsed]]:
@@ -49,14 +52,15 @@ def _parse_parts(context: _ParseContext, parts: Sequence[tuple[int, list[str]]])
     out = []
     for k, rels in parts:
         parsed = _parse_files(context, rels)
-        cache.save_records_part(context.root, k, context.settings_key, dict(parsed))
+        assert context.folder is not None  # parts are saved only for a caller that keeps the cache
+        cache.save_records_part(context.folder, k, context.settings_key, dict(parsed))
         out += parsed
     return out
 
 
 def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
                  records: cache.RecordCache | None = None, inputs: dict[str, cache.StatKey] | None = None,
-                 progress: Progress | None = None) -> tuple[Archive | None, list[Problem]]:
+                 progress: Progress | None = None, folder: Path | None = None) -> tuple[Archive | None, list[Problem]]:
     """Load, validate and model the archive in ``root``; every problem in every file.
 
     With a record cache (``records``, updated in place), files whose stat key is unchanged are
@@ -76,8 +80,8 @@ def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
     if inputs is None:
         inputs = cache.scan_inputs(root) if keep else {}
     records = records if records is not None else cache.RecordCache()
-    parsed = _parse(_ParseContext(root, settings, inputs, cache.settings_key(root)), files, records,
-                    keep, jobs, progress)
+    parsed = _parse(_ParseContext(root, settings, inputs, cache.settings_key(root), folder), files, records,
+                    keep and folder is not None, jobs, progress)
     raws: list[RawRecord] = []
     valid: list[Record] = []
     for rel in files:
@@ -88,6 +92,7 @@ def load_archive(root: Path, base_url: str | None = None, *, jobs: int = 1,
         if record is not None:
             valid.append(record)
     problems += cross_check(raws, valid)
+    problems += check_overrides(root)
     archive, found = build_model(settings, valid)
     problems += found
     return archive, sort_problems(problems)
@@ -131,5 +136,6 @@ def _parse(context: _ParseContext, files: list[str], records: cache.RecordCache,
     if not every_part:
         records.touched.update(todo, gone)
     if by_parts:
-        cache.finish_record_parts(context.root, records)  # not dirty: on disk as it is
+        assert context.folder is not None
+        cache.finish_record_parts(context.folder, records)  # not dirty: on disk as it is
     return records.files

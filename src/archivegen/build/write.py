@@ -11,6 +11,7 @@ byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -132,7 +133,8 @@ def commit(staging: Path, out: Path, files: list[str], removed: list[str], folde
 
     ``files``: site-relative files written in ``staging``, each renamed over its old version;
     ``removed``: files ``out`` loses; ``folders``: top-level folders of ``staging`` that replace
-    ``out``'s whole (the search index), by rename (one missing from ``staging`` is removed). Every replaced or removed file is first
+    ``out``'s whole (the search index), by rename (one missing from ``staging`` is removed). Every
+    replaced or removed file is first
     hard-linked into a backup folder; if any step fails, everything done is undone (old files
     back at their inodes, new ones deleted, folders renamed back) and the error re-raised.
     ``staging`` is removed either way; the backup is deleted in the background on success.
@@ -189,10 +191,8 @@ def _rollback(out: Path, backup: Path, done: list[tuple[str, bool]], swapped: li
         else:
             target.unlink(missing_ok=True)
     for folder in reversed(created):
-        try:
+        with contextlib.suppress(OSError):
             folder.rmdir()
-        except OSError:
-            pass
     for name in reversed(swapped):
         if (out / name).exists():
             remove_later_path = out.parent / f".{out.name}-old-{os.getpid()}-{time.time_ns()}"

@@ -1,4 +1,7 @@
-"""Command line: archivegen build | check | serve | new | import  ->  exit 0 ok, 1 invalid input, 2 usage error."""
+"""Command line: archivegen init | build | check | serve | new | import | template.
+
+Exit 0 ok, 1 invalid input, 2 usage error.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,14 @@ import textwrap
 from pathlib import Path
 
 from archivegen import __version__
+from archivegen.build.cache import CACHE_DIR, CACHE_ENV
 from archivegen.build.pipeline import build_archive, check_archive
 from archivegen.problems import ArchivegenError, BuildFailed, Problem, Severity, has_errors
 from archivegen.progress import Progress
 from archivegen.records.fields import FIELDS
 
 EPILOG = """examples:
+  archivegen init my-archive       start a new archive in my-archive/
   archivegen build                 build ./site from ./documents and ./archive.yaml
   archivegen check --strict        validate only; warnings fail too
   archivegen build --base-url /    build for serving at the root of a host
@@ -22,6 +27,7 @@ EPILOG = """examples:
   archivegen new "Andropov Report, 1 November 1956" --date 1956-11-01
                                    start a new record file in documents/
   archivegen import records.csv    create record files from a spreadsheet export
+  archivegen template record.html  copy a default template into templates/ to change it
 
 The archivist's workflow (preview, new records, publishing on merge): docs/workflow.md
 """
@@ -42,6 +48,28 @@ def _positive(text: str) -> int:
     return value
 
 
+def add_archive(p: argparse.ArgumentParser) -> None:
+    """The archive folder, as an argument (``archivegen check my-archive``) or as ``--root``."""
+    p.add_argument("archive", nargs="?", type=Path, default=None, metavar="ARCHIVE",
+                   help="the archive folder (default: the current folder); the same as --root")
+    p.add_argument("--root", type=Path, default=None, help="the archive folder (default: .)")
+
+
+def add_cache_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                   help=f"the build cache's folder (default: ARCHIVE/{CACHE_DIR} when the site is built "
+                   f"inside the archive, else one folder per archive in ${CACHE_ENV} or the user's "
+                   "cache folder)")
+
+
+def _archive_root(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path:
+    """ARCHIVE and --root name one folder; both given, they must agree."""
+    given, root = args.archive, args.root
+    if given is not None and root is not None and given.resolve() != root.resolve():
+        parser.error(f"the archive folder is given twice, as {str(given)!r} and --root {str(root)!r}; give one")
+    return given or root or Path(".")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archivegen", description="Build a static digital-archive site from record files.",
@@ -50,13 +78,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--root", type=Path, default=Path("."), help="archive folder (default: .)")
+        add_archive(p)
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     b = sub.add_parser("build", help="validate and build the site into site/",
                        description="Validate every record and build the site. The previous site/ is "
                        "replaced only when the whole build succeeded.",
-                       epilog="example:\n  archivegen build --root my-archive --out public",
+                       epilog="examples:\n  archivegen build my-archive\n  archivegen build my-archive --out public "
+                       "--cache-dir /tmp/archivegen-cache",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     common(b)
     b.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
@@ -64,9 +93,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-index", action="store_true", help="skip the search index")
     b.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                    help="worker processes for reading and rendering (default: every core)")
+    add_cache_dir(b)
     c = sub.add_parser("check", help="validate without writing anything",
                        description="Report every problem in every record file; write nothing.",
-                       epilog="example:\n  archivegen check --strict",
+                       epilog="examples:\n  archivegen check --strict\n  archivegen check my-archive",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     common(c)
     _add_workflow_commands(sub)
@@ -76,10 +106,28 @@ def _parser() -> argparse.ArgumentParser:
 def _add_workflow_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """serve, new and import: the archivist's day-to-day commands (docs/workflow.md)."""
     raw = argparse.RawDescriptionHelpFormatter
-    root_help = "archive folder (default: .)"
+    t = sub.add_parser("init", help="start a new archive: settings, an example record, the publishing workflow",
+                       formatter_class=raw, description=INIT_HELP, epilog=INIT_EXAMPLES)
+    add_archive(t)
+    t.add_argument("--title", default=None, help='the archive\'s name (default: "My Archive"; '
+                   "archive.yaml can change it later)")
+    t.set_defaults(run=_run_init)
+
+    m = sub.add_parser("template", help="copy a default template into templates/ to change it",
+                       formatter_class=raw, description=TEMPLATE_HELP, epilog=TEMPLATE_EXAMPLES)
+    m.add_argument("name", nargs="?", default=None, metavar="NAME",
+                   help="a default template, e.g. record.html or partials/record_item.html")
+    add_archive(m)
+    what = m.add_mutually_exclusive_group()
+    what.add_argument("--list", action="store_true", help="list the default templates and the archive's copies")
+    what.add_argument("--diff", action="store_true", help="show how templates/NAME differs from the current default")
+    what.add_argument("--accept", action="store_true",
+                      help="mark templates/NAME as up to date with the current default (after comparing)")
+    m.set_defaults(run=_run_template)
     s = sub.add_parser("serve", help="preview the site locally; rebuild and reload on every save",
                        formatter_class=raw, description=SERVE_HELP, epilog=SERVE_EXAMPLES)
-    s.add_argument("--root", type=Path, default=Path("."), help=root_help)
+    add_archive(s)
+    add_cache_dir(s)
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 = any free)")
     s.add_argument("--base-url", default=None, help="override archive.yaml's base_url (its path is served)")
     s.add_argument("--no-index", action="store_true",
@@ -94,17 +142,39 @@ def _add_workflow_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     n.add_argument("--collection", action="append", default=[], metavar="NAME",
                    help="a collection it belongs to (repeat for several)")
     n.add_argument("--id", default=None, help="the record id (file name) instead of one made from the title")
-    n.add_argument("--root", type=Path, default=Path("."), help=root_help)
+    add_archive(n)
     n.set_defaults(run=_run_new)
 
     i = sub.add_parser("import", help="create record files from a spreadsheet (CSV) export",
                        formatter_class=raw, description=IMPORT_HELP, epilog=IMPORT_EXAMPLES)
     i.add_argument("csv", type=Path, help="the spreadsheet, saved as CSV (UTF-8)")
-    i.add_argument("--root", type=Path, default=Path("."), help=root_help)
+    add_archive(i)
     i.add_argument("--strict", action="store_true", help="warnings also stop the import")
     i.set_defaults(run=_run_import)
 
 
+INIT_HELP = """\
+Create an archive in ARCHIVE (default: the current folder; created if missing): a commented
+archive.yaml, documents/ with one example record, templates/ with a README on changing the
+theme, .github/workflows/publish.yml (check pull requests, publish main on GitHub Pages),
+.gitignore and a README for the archive's archivists. Existing files are never replaced:
+they are listed as kept."""
+INIT_EXAMPLES = """\
+examples:
+  archivegen init my-archive --title "Cold War Letters"
+  cd my-archive && archivegen serve"""
+TEMPLATE_HELP = """\
+Copy one of archivegen's default templates into the archive's templates/ folder, where it
+replaces the default; edit the copy. Its first line records which version of the default it
+was copied from: when an upgrade of archivegen changes that default, 'archivegen check' and
+'archivegen build' warn (templates/NAME:1: warning: template: ...), so a copy does not silently
+miss the change. Compare with --diff, carry over what you want, then --accept."""
+TEMPLATE_EXAMPLES = """\
+examples:
+  archivegen template --list
+  archivegen template record.html            -> templates/record.html
+  archivegen template record.html --diff     what differs from the current default
+  archivegen template record.html --accept   the copy is up to date with the default"""
 SERVE_HELP = """\
 Build the site into ROOT/site and serve it on 127.0.0.1 under the base_url's path, as it will
 be published. documents/, templates/ and archive.yaml are watched: every save rebuilds the
@@ -148,10 +218,44 @@ examples:
   archivegen import ~/Downloads/batch-3.csv --root my-archive"""
 
 
+def _run_init(args: argparse.Namespace) -> int:
+    from archivegen.commands.init import DEFAULT_TITLE, init_archive  # noqa: PLC0415 - only `init` needs it
+
+    written, kept = init_archive(args.root, args.title or DEFAULT_TITLE)
+    for path in written:
+        print(f"created {path}")
+    for path in kept:
+        print(f"kept    {path} (exists)")
+    where = "" if args.root.resolve() == Path.cwd().resolve() else f"cd {args.root} && "
+    print(f"next: {where}archivegen serve   (then edit archive.yaml and add records: archivegen new)")
+    return 0
+
+
+def _run_template(args: argparse.Namespace) -> int:
+    from archivegen.commands import templates  # noqa: PLC0415 - only `template` needs it
+
+    if args.list:
+        for line in templates.listing(args.root):
+            print(line)
+        return 0
+    if args.name is None:
+        print("archivegen: error: name a default template (archivegen template --list shows them)", file=sys.stderr)
+        return 2
+    if args.diff:
+        print(templates.diff_template(args.root, args.name) or f"templates/{args.name} is the default as it is\n",
+              end="")
+        return 0
+    if args.accept:
+        print(f"{templates.accept_template(args.root, args.name)}: marked up to date with the default")
+        return 0
+    print(f"{templates.copy_template(args.root, args.name)}  (edit it; 'archivegen template --list' shows your copies)")
+    return 0
+
+
 def _run_serve(args: argparse.Namespace) -> int:
     from archivegen.commands.serve import serve  # noqa: PLC0415 - loads watchfiles; other commands start faster
 
-    return serve(args.root, args.port, base_url=args.base_url, index=not args.no_index)
+    return serve(args.root, args.port, base_url=args.base_url, index=not args.no_index, cache_dir=args.cache_dir)
 
 
 def _run_new(args: argparse.Namespace) -> int:
@@ -201,6 +305,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
+        if getattr(args, "list", False) and args.name is not None:
+            # `template --list DIR`: the only positional is the archive folder.
+            args.archive, args.name = args.name if args.archive is None else args.archive, None
+            args.archive = Path(args.archive)
+        if hasattr(args, "archive"):
+            args.root = _archive_root(parser, args)
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
@@ -216,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             with Progress() as progress:
                 result = build_archive(args.root, args.out, base_url=args.base_url, strict=args.strict,
-                                       index=not args.no_index, jobs=args.jobs, progress=progress)
+                                       index=not args.no_index, jobs=args.jobs, progress=progress,
+                                       cache_dir=args.cache_dir)
             _print_problems(result.problems)
             print(result.summary())
             if argv is None:

@@ -351,7 +351,7 @@ def _say(message: str, err: bool = False) -> None:
 
 
 def _rebuild(root: Path, state: State, base_url: str | None, index: bool, epoch: str,
-             count: list[int]) -> str | None:
+             count: list[int], cache_dir: Path | None = None) -> str | None:
     """One build; on success the browsers reload, on failure they show the problems.
 
     Returns the base path the new site was built for (None when the build failed). archive.yaml
@@ -366,7 +366,7 @@ def _rebuild(root: Path, state: State, base_url: str | None, index: bool, epoch:
     else:
         built_for = base_url
     try:
-        result = build_archive(root, base_url=built_for, index=index)
+        result = build_archive(root, base_url=built_for, index=index, cache_dir=cache_dir)
     except BuildFailed as exc:
         _report_failure(state, exc.problems)
         return None
@@ -397,7 +397,8 @@ def _report_failure(state: State, problems: list[Problem], extra: str = "") -> N
     state.update(ok=False, problems=lines)
 
 
-def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: bool = True) -> int:
+def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: bool = True,
+          cache_dir: Path | None = None) -> int:
     """Build, serve and watch until Ctrl-C; returns the exit code (0)."""
     root = root.resolve()
     base_path = _base_path(root, base_url)
@@ -421,7 +422,7 @@ def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: b
             return 1
         threading.Thread(target=server.serve_forever, daemon=True, name="archivegen-http").start()
         watcher.start()  # before the first build, so a save during it is not missed
-        _rebuild(root, state, base_url, index, epoch, count)
+        _rebuild(root, state, base_url, index, epoch, count, cache_dir)
         host, bound = server.server_address[:2]
         _say(f"serving http://{host}:{bound}{base_path}  (watching documents/, templates/, "
              "archive.yaml; Ctrl-C to stop)")
@@ -436,7 +437,7 @@ def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: b
             named = sorted(p for p in changed if (root / p).exists() or p.endswith((".md", ".yaml")))
             shown = ", ".join(named[:3]) + (" …" if len(named) > 3 else "")
             _say(f"changed: {shown}; rebuilding")
-            moved = _rebuild(root, state, base_url, index, epoch, count)
+            moved = _rebuild(root, state, base_url, index, epoch, count, cache_dir)
             if moved is not None and moved != server.base_path:
                 server.base_path = moved  # archive.yaml's base_url changed: follow it
                 _say(f"serving http://{host}:{bound}{moved}")

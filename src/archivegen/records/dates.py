@@ -197,3 +197,11 @@ def parse_date(text: str) -> RecordDate:
     p = _point(text)
     approx = p.approximate or p.uncertain or p.precision in ("decade", "century")
     return RecordDate(text, p.lower, p.upper, _fmt(p), approx, False)
+
+
+def points(text: str) -> tuple[Point, Point]:
+    """The two ends of a valid EDTF date (the same point twice for a single date), for formatting
+    it in another language (render/i18n.py)."""
+    start, _, end = text.strip().partition("/")
+    a = _point(start)
+    return a, (_point(end) if end else a)

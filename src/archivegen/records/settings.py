@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from archivegen.locale import SOURCE, catalogue_code, languages
 from archivegen.problems import Problem, error, warning
 from archivegen.records.fields import FACET_KEYS
 from archivegen.records.load import decode, parse_mapping
@@ -100,9 +101,10 @@ def parse_settings(text: str, path: str = "archive.yaml") -> tuple[Settings | No
     rights = _rights(path, fields, lines, problems)
     descriptions = _descriptions(path, fields, lines, problems)
     ints = _counts(path, fields, lines, problems)
+    language = _language(path, text_field("language", "en") or "en", line("language"), problems)
     settings = Settings(
         title=title, base_url=base_url, description=text_field("description"),
-        publisher=text_field("publisher"), language=text_field("language", "en") or "en",
+        publisher=text_field("publisher"), language=language,
         rights=rights, descriptions=descriptions, page_size=ints["page_size"], recent=ints["recent"],
     )
     return settings, problems
@@ -167,6 +169,15 @@ def _counts(path: str, fields: dict[str, Any], lines: dict[str, int], problems: 
             problems.append(error(path, lines.get(key, 1), key, f"expected a positive whole number, found {value!r}"))
             ints[key] = default
     return ints
+
+
+def _language(path: str, language: str, at: int, problems: list[Problem]) -> str:
+    """The interface language; a warning when archivegen has no catalogue for it."""
+    if catalogue_code(language) is None and language.lower().replace("_", "-").split("-")[0] != SOURCE:
+        problems.append(warning(path, at, "language",
+                                f'no interface translation for "{language}": labels and dates stay in English '
+                                f"(translations: {', '.join(languages())}); docs/start.md says how to add one"))
+    return language
 
 
 def load_settings(root: Path) -> tuple[Settings | None, list[Problem]]:

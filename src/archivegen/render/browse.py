@@ -28,7 +28,6 @@ once and the record page's date link lands on the page that lists it:
 
 from __future__ import annotations
 
-import calendar
 import unicodedata
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -37,7 +36,7 @@ from typing import Any, TypeVar
 from archivegen.records.fields import FACET_KEYS, FACETS
 from archivegen.records.model import Archive, Record, Term
 from archivegen.records.settings import Settings
-from archivegen.render import timeline, urls
+from archivegen.render import i18n, timeline, urls
 from archivegen.render.page import Page, View
 from archivegen.render.urls import link
 
@@ -65,7 +64,7 @@ def record_summary(archive: Archive, record: Record) -> View:
         s = archive.settings
         view = archive.memo[key] = {
             "id": record.id, "title": record.title, "url": urls.url(s, urls.record(record.id)),
-            "date": record.date.display, "date_iso": record.date.lower.isoformat(),
+            "date": i18n.format_date(record.date), "date_iso": record.date.lower.isoformat(),
             "approximate": record.date.approximate, "type": record.type, "summary": record.summary,
         }
     return view
@@ -130,7 +129,11 @@ def pagination(url_for: Callable[[int], str], settings: Settings, current: int, 
 
 
 def _records_word(n: int) -> str:
-    return f"{n} record" if n == 1 else f"{n} records"
+    return i18n.ngettext("%(num)d record", "%(num)d records", n)
+
+
+def _paged(title: str, page: int, pages: int) -> str:
+    return i18n.gettext("%(title)s (page %(page)d of %(pages)d)") % {"title": title, "page": page, "pages": pages}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,7 +147,7 @@ def _term_item(s: Settings, term: Term) -> View:
 
 def facet_index_view(archive: Archive, facet: str, by_count: bool) -> View:
     s = archive.settings
-    label = _LABELS[facet]
+    label = i18n.gettext(_LABELS[facet])
     terms = list(archive.terms.get(facet, {}).values())
     groups: list[dict[str, Any]] = []
     if by_count:
@@ -160,17 +163,21 @@ def facet_index_view(archive: Archive, facet: str, by_count: bool) -> View:
     jump = ([{"letter": g["letter"], "url": "#" + g["id"]} for g in groups]
             if not by_count and len(terms) > JUMP_BAR_MIN else [])
     return {
-        "page_title": f"{label} by number of records" if by_count else label,
-        "description": f"{len(terms)} {label.lower()} in {s.title}.",
+        "page_title": i18n.gettext("%(facet)s by number of records") % {"facet": label} if by_count else label,
+        "description": i18n.gettext("%(count)d %(facet)s in %(archive)s.") % {
+            "count": len(terms), "facet": i18n.inline(_LABELS[facet]), "archive": s.title},
         "lang": s.language,
-        "breadcrumbs": [link(s, "Home", "")] + ([link(s, label, urls.facet_index(facet))] if by_count else []),
+        "breadcrumbs": [link(s, i18n.gettext("Home"), "")]
+        + ([link(s, label, urls.facet_index(facet))] if by_count else []),
         "heading": label,
+        "heading_inline": i18n.inline(_LABELS[facet]),
         "facet": facet,
         "total_terms": len(terms),
         "by_count": by_count,
         "orders": [
-            {"text": "A–Z", "url": urls.url(s, urls.facet_index(facet)), "current": not by_count},
-            {"text": "Most records first", "url": urls.url(s, urls.facet_index_by_count(facet)), "current": by_count},
+            {"text": i18n.gettext("A–Z"), "url": urls.url(s, urls.facet_index(facet)), "current": not by_count},
+            {"text": i18n.gettext("Most records first"), "url": urls.url(s, urls.facet_index_by_count(facet)),
+             "current": by_count},
         ],
         "jump": jump,
         "groups": groups,
@@ -179,14 +186,15 @@ def facet_index_view(archive: Archive, facet: str, by_count: bool) -> View:
 
 def term_view(archive: Archive, term: Term, page: int, ids: Sequence[str], pages: int, first: int) -> View:
     s = archive.settings
-    label = _LABELS[term.facet]
-    title = term.name if page == 1 else f"{term.name} (page {page} of {pages})"
-    crumbs = [link(s, "Home", ""), link(s, label, urls.facet_index(term.facet))]
+    label = i18n.gettext(_LABELS[term.facet])
+    title = term.name if page == 1 else _paged(term.name, page, pages)
+    crumbs = [link(s, i18n.gettext("Home"), ""), link(s, label, urls.facet_index(term.facet))]
     if page > 1:
         crumbs.append(link(s, term.name, urls.term(term.facet, term.slug)))
     return {
         "page_title": title,
-        "description": term.description or f"{_records_word(term.count)} on {term.name} in {s.title}.",
+        "description": term.description or i18n.gettext("%(records)s on %(term)s in %(archive)s.") % {
+            "records": _records_word(term.count), "term": term.name, "archive": s.title},
         "lang": s.language,
         "breadcrumbs": crumbs,
         "facet_label": label,
@@ -196,7 +204,7 @@ def term_view(archive: Archive, term: Term, page: int, ids: Sequence[str], pages
         "shown": {"first": first, "last": first + len(ids) - 1, "total": term.count},
         "records": [record_summary(archive, archive.by_id[i]) for i in ids],
         "pagination": pagination(lambda n: urls.term(term.facet, term.slug, n), s, page, pages,
-                                 f"Pages of records on {term.name}"),
+                                 i18n.gettext("Pages of records on %(term)s") % {"term": term.name}),
     }
 
 
@@ -210,8 +218,10 @@ def _year_note(record: Record) -> str:
     if d.lower.year == d.upper.year:
         return ""
     if d.is_interval:
-        return f"Spans {d.lower.year}–{d.upper.year}; listed under its first year, {d.year}."
-    return f"Dated only as {d.display}; listed under {d.year}, the first year it can mean."
+        return i18n.gettext("Spans %(first)s–%(last)s; listed under its first year, %(year)s.") % {
+            "first": d.lower.year, "last": d.upper.year, "year": d.year}
+    return i18n.gettext("Dated only as %(date)s; listed under %(year)s, the first year it can mean.") % {
+        "date": i18n.format_date(d), "year": d.year}
 
 
 def _listed(archive: Archive, record: Record) -> View:
@@ -240,17 +250,19 @@ def years_of(archive: Archive) -> dict[int, list[Record]]:
 def _year_chart(s: Settings, years: dict[int, list[Record]]) -> View:
     """Records per year (per decade over a long span), each bar a link to its year or decade."""
     if not years:
-        return timeline.chart([], "No records yet.", "years-chart")
+        return timeline.chart([], i18n.gettext("No records yet."), "years-chart")
     first, last = min(years), max(years)
     if last - first < timeline.YEARS_MAX:
         bars = [timeline.Bar(str(y), str(y), len(years.get(y, [])), urls.url(s, urls.year(y)))
                 for y in range(first, last + 1)]
-        return timeline.chart(bars, f"Records per year, {first}–{last}. Each bar opens its year.", "years-chart")
-    bars = [timeline.Bar(f"the {d}s", f"{d}s", sum(len(years.get(y, [])) for y in range(d, d + 10)),
+        return timeline.chart(bars, i18n.gettext("Records per year, %(first)s–%(last)s. Each bar opens its year.")
+                              % {"first": first, "last": last}, "years-chart")
+    bars = [timeline.Bar(i18n.gettext("the %(decade)ss") % {"decade": d}, i18n.gettext("%(decade)ss") % {"decade": d},
+                         sum(len(years.get(y, [])) for y in range(d, d + 10)),
                          urls.url(s, urls.years_index()) + f"#decade-{d}")
             for d in range(first // 10 * 10, last + 1, 10)]
-    return timeline.chart(bars, f"Records per decade, {bars[0].label}–{bars[-1].label}. Each bar opens its decade.",
-                          "years-chart")
+    return timeline.chart(bars, i18n.gettext("Records per decade, %(first)s–%(last)s. Each bar opens its decade.")
+                          % {"first": bars[0].label, "last": bars[-1].label}, "years-chart")
 
 
 def _year_rows(s: Settings, years: dict[int, list[Record]], decade: int, most: int) -> list[dict[str, Any]]:
@@ -264,7 +276,8 @@ def _year_rows(s: Settings, years: dict[int, list[Record]], decade: int, most: i
         elif rows and not rows[-1]["count"]:
             rows[-1]["label"] = f"{rows[-1]['year']}–{y}"
         else:
-            rows.append({"year": y, "label": str(y), "count": 0, "count_text": "no records", "url": "", "bar": 0})
+            rows.append({"year": y, "label": str(y), "count": 0, "count_text": i18n.gettext("no records"),
+                         "url": "", "bar": 0})
     return rows
 
 
@@ -275,14 +288,15 @@ def years_index_view(archive: Archive, years: dict[int, list[Record]]) -> View:
     for decade in sorted({y // 10 * 10 for y in years}):
         filed = [r for y in range(decade, decade + 10) for r in years.get(y, [])]
         loose = sum(1 for r in filed if not r.date.is_interval and r.date.upper.year > r.date.lower.year)
-        decades.append({"decade": decade, "label": f"{decade}s", "id": f"decade-{decade}", "count": len(filed),
+        decades.append({"decade": decade, "label": i18n.gettext("%(decade)ss") % {"decade": decade},
+                        "id": f"decade-{decade}", "count": len(filed),
                         "count_text": _records_word(len(filed)), "years": _year_rows(s, years, decade, most),
                         "decade_only": loose, "decade_only_url": urls.url(s, urls.year(decade)) if loose else ""})
     return {
-        "page_title": "Years",
-        "description": f"Records of {s.title} by decade and year.",
+        "page_title": i18n.gettext("Years"),
+        "description": i18n.gettext("Records of %(archive)s by decade and year.") % {"archive": s.title},
         "lang": s.language,
-        "breadcrumbs": [link(s, "Home", "")],
+        "breadcrumbs": [link(s, i18n.gettext("Home"), "")],
         "total": len(archive.records),
         "chart": _year_chart(s, years),
         "decades": decades,
@@ -290,7 +304,7 @@ def years_index_view(archive: Archive, years: dict[int, list[Record]]) -> View:
 
 
 def _month_name(year: int, month: int) -> str:
-    return f"{calendar.month_name[month]} {year}" if month else f"{year}, month not known"
+    return i18n.month_year(month, year) if month else i18n.gettext("%(year)s, month not known") % {"year": year}
 
 
 def _month_id(month: int) -> str:
@@ -305,7 +319,7 @@ def _months(s: Settings, year: int, records: Sequence[Record]) -> list[dict[str,
         if m not in months:
             url = urls.url(s, urls.year(year, i // s.page_size + 1)) + "#" + _month_id(m)
             months[m] = {"month": m, "name": _month_name(year, m),
-                         "short": calendar.month_abbr[m] if m else "Other", "count": 0, "url": url}
+                         "short": i18n.month_abbr(m) if m else i18n.gettext("Other"), "count": 0, "url": url}
         months[m]["count"] += 1
     for entry in months.values():
         entry["count_text"] = _records_word(entry["count"])
@@ -314,11 +328,12 @@ def _months(s: Settings, year: int, records: Sequence[Record]) -> list[dict[str,
 
 def _month_chart(year: int, months: list[dict[str, Any]]) -> View:
     by_month = {m["month"]: m for m in months}
-    bars = [timeline.Bar(_month_name(year, m), calendar.month_abbr[m], by_month[m]["count"] if m in by_month else 0,
+    bars = [timeline.Bar(_month_name(year, m), i18n.month_abbr(m), by_month[m]["count"] if m in by_month else 0,
                          by_month[m]["url"] if m in by_month else "") for m in range(1, 13)]
-    caption = f"Records per month in {year}. Each bar opens its month."
+    caption = i18n.gettext("Records per month in %(year)s. Each bar opens its month.") % {"year": year}
     if 0 in by_month:
-        caption += f" Not drawn: {_records_word(by_month[0]['count'])} dated only to the year or more broadly."
+        caption += " " + i18n.gettext("Not drawn: %(records)s dated only to the year or more broadly.") % {
+            "records": _records_word(by_month[0]["count"])}
     return timeline.chart(bars, caption, "months-chart")
 
 
@@ -332,7 +347,8 @@ def _month_groups(year: int, records: Sequence[Record], first: int, all_records:
             index = first - 1 + i
             continued = index > 0 and month_of(all_records[index - 1]) == m
             groups.append({"month": m, "id": _month_id(m), "records": [],
-                           "heading": _month_name(year, m) + (" (continued)" if continued else "")})
+                           "heading": i18n.gettext("%(month)s (continued)") % {"month": _month_name(year, m)}
+                           if continued else _month_name(year, m)})
         groups[-1]["records"].append(_listed(archive, r))
     return groups
 
@@ -341,18 +357,19 @@ def year_view(archive: Archive, year: int, page: int, records: Sequence[Record],
               all_records: Sequence[Record], also: list[Record]) -> View:
     s = archive.settings
     total = len(all_records)
-    title = str(year) if page == 1 else f"{year} (page {page} of {pages})"
-    crumbs = [link(s, "Home", ""), link(s, "Years", urls.years_index())]
+    title = str(year) if page == 1 else _paged(str(year), page, pages)
+    crumbs = [link(s, i18n.gettext("Home"), ""), link(s, i18n.gettext("Years"), urls.years_index())]
     if page > 1:
         crumbs.append(link(s, str(year), urls.year(year)))
     months = _months(s, year, all_records)
     return {
         "page_title": title,
-        "description": f"{_records_word(total)} filed under {year} in {s.title}.",
+        "description": i18n.gettext("%(records)s filed under %(year)s in %(archive)s.") % {
+            "records": _records_word(total), "year": year, "archive": s.title},
         "lang": s.language,
         "breadcrumbs": crumbs,
         "year": year,
-        "decade": {"label": f"{year // 10 * 10}s",
+        "decade": {"label": i18n.gettext("%(decade)ss") % {"decade": year // 10 * 10},
                    "url": urls.url(s, urls.years_index()) + f"#decade-{year // 10 * 10}"},
         "page": page,
         "shown": {"first": first, "last": first + len(records) - 1, "total": total},
@@ -362,7 +379,8 @@ def year_view(archive: Archive, year: int, page: int, records: Sequence[Record],
         # Only on the first page, capped, so a long-span record cannot blow up every year it covers.
         "also": [_listed(archive, r) for r in also[: s.page_size]] if page == 1 else [],
         "also_more": max(0, len(also) - s.page_size) if page == 1 else 0,
-        "pagination": pagination(lambda n: urls.year(year, n), s, page, pages, f"Pages of records from {year}"),
+        "pagination": pagination(lambda n: urls.year(year, n), s, page, pages,
+                                 i18n.gettext("Pages of records from %(year)s") % {"year": year}),
     }
 
 
@@ -389,10 +407,11 @@ def record_breadcrumbs(archive: Archive, record: Record) -> list[dict[str, str]]
     s = archive.settings
     term = archive.terms.get("collections", {}).get(record.collections[0]) if record.collections else None
     if term is None:
-        return [link(s, "Home", ""), link(s, "Years", urls.years_index()),
+        return [link(s, i18n.gettext("Home"), ""), link(s, i18n.gettext("Years"), urls.years_index()),
                 link(s, str(record.date.year), urls.year(record.date.year))]
     page = _position(archive, term.name, record.id) // s.page_size + 1
-    return [link(s, "Home", ""), link(s, _LABELS["collections"], urls.facet_index("collections")),
+    return [link(s, i18n.gettext("Home"), ""),
+            link(s, i18n.gettext(_LABELS["collections"]), urls.facet_index("collections")),
             link(s, term.name, urls.term("collections", term.slug, page))]
 
 
@@ -429,19 +448,21 @@ def recently_added(archive: Archive) -> View:
     dated = sorted((r for r in archive.records if r.uploaded),
                    key=lambda r: (r.uploaded.sort_key if r.uploaded else "", r.date.sort_key, r.id), reverse=True)
     recent = dated[: s.recent]
-    notes = ["Newest first by the upload date each record gives (its uploaded field)."]
+    notes = [i18n.gettext("Newest first by the upload date each record gives (its uploaded field).")]
     if recent and recent[-1].uploaded and recent[0].uploaded:
         latest = recent[0].uploaded
         tied = sum(1 for r in dated if r.uploaded and r.uploaded.sort_key == latest.sort_key)
         if tied > len(recent):
-            notes.append(f"{tied} records share the latest upload date, {latest.display}, so the order among "
-                         "them is not known: these are the latest-dated of them.")
+            notes.append(i18n.gettext("%(count)s records share the latest upload date, %(date)s, so the order "
+                                      "among them is not known: these are the latest-dated of them.")
+                         % {"count": tied, "date": i18n.format_date(latest)})
     missing = len(archive.records) - len(dated)
     if missing:
-        notes.append(f"{_records_word(missing).capitalize()} without an upload date {'is' if missing == 1 else 'are'}"
-                     " not listed here.")
+        notes.append(i18n.ngettext("%(num)d record without an upload date is not listed here.",
+                                   "%(num)d records without an upload date are not listed here.", missing))
     return {
-        "recent": [dict(record_summary(archive, r), note=f"Added {r.uploaded.display}" if r.uploaded else "")
+        "recent": [dict(record_summary(archive, r), note=i18n.gettext("Added %(date)s") % {
+                        "date": i18n.format_date(r.uploaded)} if r.uploaded else "")
                    for r in recent],
         "recent_note": " ".join(notes),
     }

@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 
 from archivegen.records.model import Record
 from archivegen.records.settings import Settings
-from archivegen.render import urls
+from archivegen.render import i18n, urls
 
 CslItem = dict[str, Any]
 STYLES: tuple[tuple[str, str], ...] = (("chicago", "Chicago"), ("mla", "MLA"), ("apa", "APA"))
@@ -237,6 +237,8 @@ def join_names(names: list[str]) -> str:
 
 
 def _chicago_date(parts: list[list[int]]) -> str:
+    if not i18n.is_source():
+        return i18n.format_parts(parts)
     def full(p: list[int]) -> str:
         if len(p) == 3:
             return f"{_MONTHS[p[1]]} {p[2]}, {p[0]}"
@@ -255,6 +257,8 @@ def _chicago_date(parts: list[list[int]]) -> str:
 
 
 def _mla_date(parts: list[list[int]]) -> str:
+    if not i18n.is_source():
+        return i18n.format_parts(parts, short=True)
     def full(p: list[int]) -> str:
         if len(p) == 3:
             return f"{p[2]} {_SHORT[p[1]]} {p[0]}"
@@ -291,14 +295,14 @@ def _chicago(item: CslItem) -> Citation:
     names = [name_from_csl(a) for a in item.get("author", [])]
     title = item["title"].strip()
     if names:
-        out.add(_join_names([names[0].inverted()] + [n.natural() for n in names[1:]], "and", True))
+        out.add(_join_names([names[0].inverted()] + [n.natural() for n in names[1:]], i18n.gettext("and"), True))
         out.end(".")
         out.add(" ")
         out.quoted(title, ".")
     else:  # the title takes the creator's place
         out.quoted(title, ".")
-    _translated_by(out, item, "Translated by ", ".")
-    out.add(" In ")
+    _translated_by(out, item, i18n.gettext("Translated by") + " ", ".")
+    out.add(" " + i18n.gettext("In") + " ")
     out.add(item["container-title"], italic=True)
     out.add(". ")
     date = _chicago_date(item["issued"]["date-parts"])
@@ -327,16 +331,16 @@ def _mla(item: CslItem) -> Citation:
     if len(names) >= 3:
         out.add(names[0].inverted() + ", et al")
     elif names:
-        out.add(_join_names([names[0].inverted()] + [n.natural() for n in names[1:]], "and", True))
+        out.add(_join_names([names[0].inverted()] + [n.natural() for n in names[1:]], i18n.gettext("and"), True))
     if names:
         out.end(".")
         out.add(" ")
     out.quoted(item["title"].strip(), ".")
-    _translated_by(out, item, "Translated by ", ",")
+    _translated_by(out, item, i18n.gettext("Translated by") + " ", ",")
     out.add(" ")
     out.add(item["container-title"], italic=True)
     date = _mla_date(item["issued"]["date-parts"])
-    out.add(", " + ("Circa " + date if item["issued"].get("circa") else date))
+    out.add(", " + (i18n.gettext("Circa %(date)s") % {"date": date} if item["issued"].get("circa") else date))
     for key in ("archive", "archive_location"):
         if item.get(key):
             out.add(", " + _bare(item[key]))
@@ -366,7 +370,7 @@ def _apa(item: CslItem) -> Citation:
         out.end(".")
         out.add(" " + year)
     out.end(".")
-    out.add(" In ")
+    out.add(" " + i18n.gettext("In") + " ")
     out.add(item["container-title"], italic=True)
     out.add(".")
     if item.get("archive"):

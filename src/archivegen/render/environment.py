@@ -17,7 +17,7 @@ from markupsafe import Markup
 from archivegen import __version__
 from archivegen.records.fields import FACETS
 from archivegen.records.settings import Settings
-from archivegen.render import urls
+from archivegen.render import i18n, urls
 from archivegen.render.markdown import render_inline, render_markdown
 from archivegen.render.page import Page, View, json_script
 
@@ -30,8 +30,10 @@ def make_env(root: Path | None, settings: Settings) -> jinja2.Environment:
     if root is not None and (root / "templates").is_dir():
         loaders.append(jinja2.FileSystemLoader(str(root / "templates")))
     loaders += [jinja2.PrefixLoader({"default": package}), package]
+    translations = i18n.activate(settings.language)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        extensions=["jinja2.ext.i18n"],
         autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -39,13 +41,14 @@ def make_env(root: Path | None, settings: Settings) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,  # templates do not change during a build: no stat() per include
     )
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         site=settings,
         url=lambda path: urls.url(settings, path),
         absolute=lambda path: urls.absolute(settings, path),
         asset=lambda name: urls.url(settings, urls.asset(name)),
-        facets=[{"key": key, "label": f.facet.label, "url": urls.url(settings, urls.facet_index(key))}
-                for key, f in FACETS if f.facet],
+        facets=[{"key": key, "label": i18n.gettext(f.facet.label), "inline": i18n.inline(f.facet.label),
+                 "url": urls.url(settings, urls.facet_index(key))} for key, f in FACETS if f.facet],
         generator=f"archivegen {__version__}",
         # Site paths for templates, from the one place that makes them: url(paths.search_page())
         paths=urls,

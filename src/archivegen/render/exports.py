@@ -22,7 +22,7 @@ from typing import Any
 from archivegen.records.fields import FIELDS
 from archivegen.records.kinds import Files
 from archivegen.records.model import Archive, Record
-from archivegen.render import citations, urls
+from archivegen.render import citations, i18n, urls
 from archivegen.render.markdown import render_inline
 from archivegen.render.page import Page, View, raw_page
 
@@ -93,7 +93,7 @@ def feed_view(archive: Archive) -> View:
             # The upload date is when the entry appeared; the feed has no other clock.
             "updated": _timestamp(r.uploaded.lower),
             "summary": str(render_inline(r.summary)) if r.summary else "",
-            "date": r.date.display,
+            "date": i18n.format_date(r.date),
             "authors": list(r.creators),
             # Which texts the record has (issue 15): "English translation from Russian; Russian original".
             "texts": "; ".join(t.label + (f" from {t.translated_from.name}" if t.translated_from else "")
@@ -144,10 +144,11 @@ def _sitemap_pages(archive: Archive, pages: list[Page]) -> list[Page]:
 def data_view(archive: Archive) -> View:
     s = archive.settings
     return {
-        "page_title": "Data", "description": f"Download the metadata of every record in {s.title}.",
-        "lang": s.language, "breadcrumbs": [urls.link(s, "Home", urls.home())],
+        "page_title": i18n.gettext("Data"),
+        "description": i18n.gettext("Download the metadata of every record in %(archive)s.") % {"archive": s.title},
+        "lang": s.language, "breadcrumbs": [urls.link(s, i18n.gettext("Home"), urls.home())],
         "total": len(archive.records), "separator": MULTI_SEPARATOR,
-        "columns": [{"name": n, "multi": m, "description": d} for n, m, d in COLUMNS],
+        "columns": [{"name": n, "multi": m, "description": i18n.gettext(d)} for n, m, d in COLUMNS],
         "json_url": urls.url(s, urls.records_json()), "csv_url": urls.url(s, urls.records_csv()),
         "feed_url": urls.url(s, urls.feed()),
         "sitemap_url": urls.url(s, urls.sitemap()) if s.origin else "",
@@ -156,7 +157,8 @@ def data_view(archive: Archive) -> View:
 
 def not_found_view(archive: Archive) -> View:
     s = archive.settings
-    return {"page_title": "Page not found", "description": "This page does not exist.", "lang": s.language,
+    return {"page_title": i18n.gettext("Page not found"), "description": i18n.gettext("This page does not exist."),
+            "lang": s.language,
             "breadcrumbs": [], "total": len(archive.records)}
 
 

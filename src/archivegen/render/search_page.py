@@ -12,7 +12,7 @@ from typing import Any
 
 from archivegen.records.fields import FILTERS as FIELD_FILTERS
 from archivegen.records.model import Archive, Record
-from archivegen.render import urls
+from archivegen.render import i18n, urls
 from archivegen.render.page import RAW, Page
 
 #: Filters readers can narrow by, in the order the search page shows them: (Pagefind key, label).
@@ -60,8 +60,35 @@ def record_fields(record: Record) -> dict[str, Any]:
     return {
         "filters": [{"key": k, "value": v} for k, v in values],
         "sort": sort,
-        "meta": [{"key": "date", "value": record.date.display}, {"key": "type", "value": record.type},
+        "meta": [{"key": "date", "value": i18n.format_date(record.date)}, {"key": "type", "value": record.type},
                  {"key": SORT_META, "value": sort}, {"key": BROWSE_META, "value": BROWSE_TERM}],
+    }
+
+
+def search_messages() -> dict[str, str]:
+    """search.js's words in the interface language; it fills in each %(name)s."""
+    _ = i18n.gettext
+    return {
+        "idle": _("Type words to search, or choose a filter or a date range to browse the records."),
+        "none": _("No records found%(what)s%(narrowed)s."),
+        "found_one": _("%(n)s record found%(what)s%(narrowed)s"),
+        "found_other": _("%(n)s records found%(what)s%(narrowed)s"),
+        "for_query": _(" for “%(q)s”"),
+        "with_filters": _(" with these filters"),
+        "showing": _("; showing %(first)s–%(last)s."),
+        "previous_page": _("Previous page"),
+        "next_page": _("Next page"),
+        "page_of": _("Page %(page)s of %(pages)s"),
+        "chosen": _(" (%(n)s chosen)"),
+        "loading": _("Loading counts…"),
+        "no_values": _("No values."),
+        "none_here": _("None in these results."),
+        "show_fewer": _("Show fewer %(label)s values"),
+        "show_all": _("Show all %(n)s %(label)s values"),
+        "clear": _("Clear all filters"),
+        "filters": _("Filters"),
+        "filters_chosen": _("Filters (%(n)s chosen)"),
+        "unavailable": _("Search is not available: the search index could not be loaded."),
     }
 
 
@@ -84,15 +111,18 @@ def plan(archive: Archive) -> list[Page]:
         s = archive.settings
         years = [r.date.year for r in archive.records]
         return {
-            "page_title": "Search", "description": f"Search the records of {s.title}.", "lang": s.language,
-            "breadcrumbs": [urls.link(s, "Home", urls.home())],
+            "page_title": i18n.gettext("Search"),
+            "description": i18n.gettext("Search the records of %(archive)s.") % {"archive": s.title},
+            "lang": s.language,
+            "breadcrumbs": [urls.link(s, i18n.gettext("Home"), urls.home())],
             "config": {
                 "manifest": urls.url(s, urls.search_shards()), "facets": urls.url(s, urls.search_counts_folder()),
-                "filters": [{"key": k, "label": label} for k, label in FILTERS],
+                "filters": [{"key": k, "label": i18n.gettext(label)} for k, label in FILTERS],
                 "base": urls.url(s, urls.home()), "span": SPAN_FILTER, "sort": SORT_KEY, "sort_meta": SORT_META,
                 "browse": BROWSE_TERM,
                 "years": [min(years), max(years)] if years else [],
                 "page_size": 20,
+                "messages": search_messages(),
             },
         }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from archivegen.render import i18n
 from archivegen.render.page import View
 
 #: Above this many years the years page draws one bar per decade.
@@ -43,7 +44,7 @@ class Bar:
 
 
 def _records(n: int) -> str:
-    return f"{n} record" if n == 1 else f"{n} records"
+    return i18n.ngettext("%(num)d record", "%(num)d records", n)
 
 
 def _label_every(n: int) -> int:
@@ -62,7 +63,7 @@ def chart(bars: Sequence[Bar], caption: str, chart_id: str) -> View:
             "x": i * SLOT, "bar_x": i * SLOT + (SLOT - BAR) // 2, "bar_y": TOP + PLOT - height,
             "bar_height": height, "centre": i * SLOT + SLOT // 2, "count": b.count,
             "label": b.label if i % every == 0 or every == 1 else "", "url": b.url if b.count else "",
-            "name": f"{b.name}: {_records(b.count)}",
+            "name": i18n.gettext("%(bar)s: %(records)s") % {"bar": b.name, "records": _records(b.count)},
         })
     width = max(1, len(bars)) * SLOT
     return {

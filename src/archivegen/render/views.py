@@ -11,7 +11,7 @@ from archivegen.records.fields import FIELDS, Field
 from archivegen.records.kinds import Date
 from archivegen.records.model import Archive, Record
 from archivegen.records.texts import Text
-from archivegen.render import citations, metadata, urls
+from archivegen.render import citations, i18n, metadata, urls
 from archivegen.render import search_page as search
 from archivegen.render.browse import collection_neighbours, recently_added, record_breadcrumbs, record_summary
 from archivegen.render.markdown import render_markdown
@@ -33,7 +33,7 @@ def _detail_terms(archive: Archive, record: Record, f: Field) -> list[dict[str, 
     if isinstance(f.kind, Date) and value is not None:
         # The record's own date leads to the year it is filed under (see browse.py).
         url = urls.url(archive.settings, urls.year(value.year)) if f.name == "date" else ""
-        return [{"text": value.display, "url": url, "edtf": value.edtf}]
+        return [{"text": i18n.format_date(value), "url": url, "edtf": value.edtf}]
     if f.facet:
         return _term_links(archive, f.facet.key, f.kind.terms(value))
     return [{"text": text, "url": ""} for text in f.kind.terms(value)]
@@ -111,7 +111,7 @@ def record_view(archive: Archive, record: Record) -> View:
         if f.details:
             terms = _detail_terms(archive, record, f)
             if terms:
-                rows.append({"label": f.label, "key": f.name, "terms": terms})
+                rows.append({"label": i18n.gettext(f.label), "key": f.name, "terms": terms})
     related = [record_summary(archive, archive.by_id[r]) for r in record.related if r in archive.by_id]
     files = [{"name": Path(f).name, "url": urls.url(s, urls.record_file(record.id, Path(f).name))}
              for f in record.files]
@@ -125,7 +125,7 @@ def record_view(archive: Archive, record: Record) -> View:
             "edtf": record.date.edtf,
             "classification": record.classification,
             "languages": [{"code": lang.code, "name": lang.name} for lang in record.languages],
-            "uploaded": record.uploaded.display if record.uploaded else "",
+            "uploaded": i18n.format_date(record.uploaded) if record.uploaded else "",
             "source_path": record.path,
         },
         "rows": rows,

@@ -40,9 +40,11 @@
 
     box.querySelector(".cite-copy").addEventListener("click", function () {
       var text = visible().textContent.replace(/\s+/g, " ").trim();
-      var done = function () { status.textContent = "Copied."; };
+      // The words come translated from the page (partials/citation.html).
+      var copied = status.getAttribute("data-copied"), notCopied = status.getAttribute("data-not-copied");
+      var done = function () { status.textContent = copied; };
       var failed = function () {
-        status.textContent = fallbackCopy(text) ? "Copied." : "Could not copy: select the citation and copy it.";
+        status.textContent = fallbackCopy(text) ? copied : notCopied;
       };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(text).then(done, failed);

@@ -7,6 +7,7 @@ if (button && summary) {
   button.addEventListener("click", () => {
     const open = summary.classList.toggle("open");
     button.setAttribute("aria-expanded", String(open));
-    button.textContent = open ? "Show less of the summary" : "Show the whole summary";
+    // The words come translated from the page (record.html's data attributes).
+    button.textContent = open ? button.dataset.less : button.dataset.more;
   });
 }

@@ -297,8 +297,19 @@ function excerptNodes(excerpt) {
   });
 }
 
-function plural(n, one, many) {
-  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+// The page's words, translated by the build (search_page.search_messages): %(name)s filled in.
+function t(key, vars = {}) {
+  return config.messages[key].replace(/%\((\w+)\)s/g, (_, name) => String(vars[name]));
+}
+
+// A filter's label inside a sentence: lower case in English ("Show all 12 type values"); other
+// languages keep the label's case (German capitalises nouns).
+function inText(label) {
+  return document.documentElement.lang.startsWith("en") ? label.toLowerCase() : label;
+}
+
+function count(n) {
+  return n.toLocaleString(document.documentElement.lang || "en");
 }
 
 // Pagefind reads records/<id>/index.html as records/<id>.html (search_index.input_name).
@@ -313,14 +324,15 @@ function renderResults(state, found) {
     el("p", { class: "result-meta" }, [d.meta.date, d.meta.type].filter(Boolean).join(" · ")),
     d.excerpt && state.q ? el("p", { class: "result-excerpt" }, excerptNodes(d.excerpt)) : null)));
   resultsBox.start = start + 1;
-  const what = state.q ? ` for “${state.q}”` : "";
-  const narrowed = Object.keys(state.filters).length || state.from !== null || state.to !== null;
+  const what = state.q ? t("for_query", { q: state.q }) : "";
+  const narrowed = Object.keys(state.filters).length || state.from !== null || state.to !== null
+    ? t("with_filters") : "";
   const text = found.idle
-    ? "Type words to search, or choose a filter or a date range to browse the records."
+    ? t("idle")
     : total === 0
-    ? `No records found${what}${narrowed ? " with these filters" : ""}.`
-    : `${plural(total, "record", "records")} found${what}${narrowed ? " with these filters" : ""}`
-      + (total > data.length ? `; showing ${start + 1}–${start + data.length}.` : ".");
+    ? t("none", { what, narrowed })
+    : t(total === 1 ? "found_one" : "found_other", { n: count(total), what, narrowed })
+      + (total > data.length ? t("showing", { first: count(start + 1), last: count(start + data.length) }) : ".");
   // Unchanged text is not re-announced (opening a filter group re-runs the search).
   if (statusBox.textContent !== text) statusBox.textContent = text;
   renderPages(state, total);
@@ -335,9 +347,9 @@ function renderPages(state, total) {
     return a;
   };
   pagesBox.replaceChildren(el("ul", {},
-    state.page > 1 ? el("li", {}, link(state.page - 1, "Previous page", "prev")) : null,
-    el("li", {}, `Page ${state.page} of ${pages}`),
-    state.page < pages ? el("li", {}, link(state.page + 1, "Next page", "next")) : null));
+    state.page > 1 ? el("li", {}, link(state.page - 1, t("previous_page"), "prev")) : null,
+    el("li", {}, t("page_of", { page: state.page, pages })),
+    state.page < pages ? el("li", {}, link(state.page + 1, t("next_page"), "next")) : null));
 }
 
 // Each filter group is a disclosure: closed (no counts loaded) until the reader opens it, or
@@ -351,7 +363,7 @@ function renderFilters(state, counts, { loading = false } = {}) {
     const id = `filter-${key}`;
     const toggle = el("button", { type: "button", class: "filter-toggle", "aria-expanded": String(open),
       "aria-controls": `${id}-values`, "data-focus": `toggle ${key}` }, label,
-      selected.size ? el("span", { class: "chosen" }, ` (${selected.size} chosen)`) : null);
+      selected.size ? el("span", { class: "chosen" }, t("chosen", { n: selected.size })) : null);
     toggle.addEventListener("click", () => toggleGroup(key, !open));
     const group = el("div", { class: "filter-group", id, "data-group": key }, el("h3", {}, toggle));
     groups.push(group);
@@ -360,13 +372,13 @@ function renderFilters(state, counts, { loading = false } = {}) {
       el("legend", { class: "visually-hidden" }, label));
     group.append(body);
     if (!counts[key]) {
-      body.append(el("p", { class: "filter-note" }, loading ? "Loading counts…" : "No values."));
+      body.append(el("p", { class: "filter-note" }, loading ? t("loading") : t("no_values")));
       if (!loading && !selected.size) continue;
     }
     const values = Object.entries(counts[key] || {}).filter(([v, n]) => n > 0 || selected.has(v));
     for (const v of selected) if (!values.some(([w]) => w === v)) values.push([v, 0]);
     if (!values.length) {
-      if (counts[key]) body.append(el("p", { class: "filter-note" }, "None in these results."));
+      if (counts[key]) body.append(el("p", { class: "filter-note" }, t("none_here")));
       continue;
     }
     values.sort(ORDERED_BY_VALUE.has(key)
@@ -384,7 +396,7 @@ function renderFilters(state, counts, { loading = false } = {}) {
     if (values.length > SHOWN_VALUES) {
       const more = el("button", { type: "button", class: "link-button", "aria-expanded": String(all),
         "data-focus": `more ${key}` },
-        all ? `Show fewer ${label.toLowerCase()} values` : `Show all ${values.length} ${label.toLowerCase()} values`);
+        all ? t("show_fewer", { label: inText(label) }) : t("show_all", { n: values.length, label: inText(label) }));
       more.addEventListener("click", () => {
         if (all) expanded.delete(key); else expanded.add(key);
         renderFilters(current, counts);
@@ -394,7 +406,7 @@ function renderFilters(state, counts, { loading = false } = {}) {
   }
   const active = Object.keys(state.filters).length || state.from !== null || state.to !== null;
   if (active) {
-    const clear = el("button", { type: "button", class: "secondary", "data-focus": "clear" }, "Clear all filters");
+    const clear = el("button", { type: "button", class: "secondary", "data-focus": "clear" }, t("clear"));
     clear.addEventListener("click", () => {
       fromInput.value = ""; toInput.value = "";
       go({ ...current, filters: {}, from: null, to: null, page: 1 });
@@ -404,7 +416,7 @@ function renderFilters(state, counts, { loading = false } = {}) {
   filtersBox.replaceChildren(...groups);
   const chosen = Object.values(state.filters).reduce((n, values) => n + values.length, 0)
     + (state.from !== null || state.to !== null ? 1 : 0);
-  filtersToggle.textContent = chosen ? `Filters (${chosen} chosen)` : "Filters";
+  filtersToggle.textContent = chosen ? t("filters_chosen", { n: chosen }) : t("filters");
   if (focusId !== null) {
     for (const node of filtersBox.querySelectorAll("[data-focus]")) {
       if (node.dataset.focus === focusId) { node.focus(); break; }
@@ -447,7 +459,7 @@ async function run(state) {
   } catch (error) {
     if (id !== searchId) return;
     console.warn(error);
-    statusBox.textContent = "Search is not available: the search index could not be loaded.";
+    statusBox.textContent = t("unavailable");
   } finally {
     if (id === searchId) document.body.classList.remove("search-busy");
   }
