@@ -298,7 +298,9 @@ class Gen:
         related = sorted({str(100000 + rng.randrange(n_total)) for _ in range(rng.choice((0, 0, 1, 1, 2, 3)))} - {rid})
         body = self._body(rng, int(_body_len(rng) * 0.9), meta)
 
-        J = lambda v: json.dumps(v, ensure_ascii=False)
+        def J(v: object) -> str:
+            return json.dumps(v, ensure_ascii=False)
+
         fm = ["---",
               f"title: {J(title)}",
               f"date: {edtf}",
@@ -388,7 +390,9 @@ def main(argv=None):
     sizes = write_archive(a.n, a.out, a.seed, a.shard)
     if a.stats:
         s = sorted(sizes)
-        q = lambda p: s[min(len(s) - 1, int(p * len(s)))]
+        def q(p: float) -> int:
+            return s[min(len(s) - 1, int(p * len(s)))]
+
         print(f"records={len(s)} body bytes: median={q(0.5)} p10={q(0.1)} p90={q(0.9)} "
               f"p99={q(0.99)} max={s[-1]} total={sum(s)/1e6:.1f} MB mean={statistics.mean(s):.0f}",
               file=sys.stderr)

@@ -10,7 +10,9 @@ tests/browser_support.py) and measures:
   the last keystroke to the first result on screen (the page's own clock; it includes the page's
   80 ms typing pause), and the bytes fetched for that query;
 - per query, a fresh page opened at ``search/?q=…`` (the header box's path): time from navigation
-  to results, bytes and requests; then the bytes of opening the Subject filter group there.
+  to results, bytes and requests; then the bytes of opening the Subject filter group there. The
+  fresh page's bytes are also given as a host serves them: HTML, CSS, JS and JSON gzipped,
+  Pagefind's own files as they are (already compressed).
 
     python bench/search_latency.py /path/to/site [--queries neutrality,Kennedy,...] [--key-delay 60]
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import sys
@@ -36,9 +39,12 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS
 QUERIES = ("neutrality", "Kennedy", "nuclear weapons", "Vietnam", "oil")
 
 
-#: (path, bytes) of every file the server sent. Counted at the server: Pagefind fetches from a web
+#: (path, bytes, bytes as a host serves them) of every file the server sent: HTML, CSS, JS, JSON
+#: and SVG gzipped (level 6, as hosts do), Pagefind's own files as they are (already gzipped).
+#: Counted at the server: Pagefind fetches from a web
 #: worker, whose requests the page's network events do not all show.
-SENT: list[tuple[str, int]] = []
+SENT: list[tuple[str, int, int]] = []
+_TEXT = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt", "/")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -48,7 +54,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
     def copyfile(self, source: Any, outputfile: Any) -> None:
         data = source.read()
         outputfile.write(data)
-        SENT.append((self.path, len(data)))
+        path = self.path.split("?")[0]
+        SENT.append((self.path, len(data), len(gzip.compress(data, 6)) if path.endswith(_TEXT) else len(data)))
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -86,7 +93,11 @@ TYPED = """(q) => { window.__benchDone = new Promise((resolve) => {
 
 
 def _sent() -> tuple[int, int]:
-    return sum(n for _, n in SENT), len(SENT)
+    return sum(n for _, n, _ in SENT), len(SENT)
+
+
+def _sent_compressed() -> int:
+    return sum(n for _, _, n in SENT)
 
 
 def measure(site: Path, queries: list[str], key_delay: int) -> dict[str, Any]:
@@ -131,12 +142,13 @@ def measure(site: Path, queries: list[str], key_delay: int) -> dict[str, Any]:
                 ms = (time.perf_counter() - started) * 1000
                 fresh.wait_for_timeout(300)
                 size, requests = _sent()
+                compressed = _sent_compressed()
                 SENT.clear()
                 fresh.click("[data-group=subject] .filter-toggle")
                 fresh.wait_for_timeout(50)
                 fresh.wait_for_function(SETTLED)
                 fresh.wait_for_timeout(300)
-                out["cold"].append({"q": q, "ms": ms, "bytes": size, "requests": requests,
+                out["cold"].append({"q": q, "ms": ms, "bytes": size, "compressed": compressed, "requests": requests,
                                     "status": fresh.text_content("#search-status"), "subject_bytes": _sent()[0]})
                 fresh.close()
             browser.close()
@@ -160,11 +172,12 @@ def main() -> None:
     for q in r["queries"]:
         print(f"| {q['q']} | {q['status'].split(' ')[0]} | {q['ms']:.0f} | {q['bytes'] / 1e3:.0f} | {q['requests']} |")
     print()
-    print("| fresh page at search/?q= | results | ms to results (navigation start) | KB fetched | requests "
-          "| KB to open Subject |")
-    print("|---|---|---|---|---|---|")
+    print("| fresh page at search/?q= | results | ms to results (navigation start) | KB fetched "
+          "| KB as a host serves it (gzip) | requests | KB to open Subject |")
+    print("|---|---|---|---|---|---|---|")
     for q in r["cold"]:
-        print(f"| {q['q']} | {q['status'].split(' ')[0]} | {q['ms']:.0f} | {q['bytes'] / 1e3:.0f} | {q['requests']} "
+        print(f"| {q['q']} | {q['status'].split(' ')[0]} | {q['ms']:.0f} | {q['bytes'] / 1e3:.0f} "
+              f"| {q['compressed'] / 1e3:.0f} | {q['requests']} "
               f"| {q['subject_bytes'] / 1e3:.0f} |")
 
 

@@ -92,7 +92,9 @@ def ids_of(hrefs: list[str], page_url: str) -> list[str]:
     base = page_url.split("/search/")[0].split("://", 1)[1].split("/", 1)
     prefix = "/" + (base[1] + "/" if len(base) > 1 and base[1] else "")
     ids = []
-    for href in hrefs:
+    for link in hrefs:
+        href, _, query = link.partition("?")  # a result link carries the words to highlight
+        assert query == "" or query.startswith("highlight="), f"{link}: an unexpected query"
         assert href.startswith(prefix + "records/"), f"{href} is not under the site's base path {prefix}"
         assert href.endswith("/"), f"{href} is not a record page's address (records/<id>/)"
         ids.append(href[len(prefix + "records/"):].strip("/"))

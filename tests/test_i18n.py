@@ -169,7 +169,8 @@ def test_the_german_search_page_speaks_german_and_passes_axe(german_site: Path, 
         page.wait_for_function("document.getElementById('search-status').textContent.length > 0"
                                " && !document.body.classList.contains('search-busy')")
         assert page.text_content("#search-status") == "1 Dokument gefunden für „Budapest“."
-        assert page.locator(".search-result .result-meta").first.inner_text() == "1. November 1956 · Bericht"
+        # Date and type in German; the row also names the collection and the record id.
+        assert page.locator(".search-result .result-meta").first.inner_text().startswith("1. November 1956 · Bericht · ")
         page.locator("[data-group=type] .filter-toggle").click()
         page.wait_for_selector("fieldset[data-filter=type] label")
         assert page.locator("[data-group=type] .filter-toggle").inner_text().startswith("Art")

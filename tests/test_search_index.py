@@ -70,7 +70,7 @@ def test_changing_one_page_reindexes_only_its_shard(tmp_path: Path, monkeypatch:
 
     runs: list[list[str]] = []
     real = search_index._run_pagefind
-    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out: (runs.append(pages), real(s, pages, out)))
+    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out: (runs.append(pages), real(s, pages, out))[1])
 
     # Nothing changed: every shard comes from the cache, with or without a list of changes.
     search_index.build_index(site, cache, set(), size=4)
@@ -100,7 +100,7 @@ def test_a_new_record_reindexes_only_the_shard_it_joins(tmp_path: Path, monkeypa
     search_index.build_index(site, cache, size=4)
     runs: list[list[str]] = []
     real = search_index._run_pagefind
-    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out: (runs.append(pages), real(s, pages, out)))
+    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out: (runs.append(pages), real(s, pages, out))[1])
     new = make_site(site, 13)[12]
     search_index.build_index(site, cache, {new}, size=4)
     assert len(runs) == 1 and new in runs[0]
@@ -114,7 +114,7 @@ def test_empty_shards_get_no_bundle_and_an_empty_site_an_empty_manifest(tmp_path
     manifest = json.loads((site / "pagefind" / "shards.json").read_text())
     assert len(manifest["shards"]) < 4 and sum(manifest["pages"]) == 3 and 0 not in manifest["pages"]
     assert sorted(p.name for p in (site / "pagefind").iterdir() if p.is_dir()) == sorted(
-        s.strip("/") for s in manifest["shards"])
+        s.strip("/") for s in manifest["shards"] + [manifest["vocab"]])
     empty = tmp_path / "empty"
     empty.mkdir()
     search_index.build_index(empty)

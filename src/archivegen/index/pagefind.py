@@ -31,14 +31,17 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from archivegen.index import prepare
+from archivegen.index.state import Bundle, CacheState, Filters, Manifest
 from archivegen.problems import IndexingFailed
 from archivegen.render import urls
-from archivegen.render.search_page import BUNDLE_DIR, MANIFEST
+from archivegen.render.search_page import BUNDLE_DIR, INDEX_VERSION, MANIFEST
 
 MAX_SHARD_SIZE = 5000
 MIN_SHARD_SIZE = 1250
@@ -46,7 +49,6 @@ DELTA_DIR = "delta"
 #: Shards above this many pages are indexed one at a time: a Pagefind run holds ~0.2 MB a page
 #: (FRUS records; 0.4 MB for the benchmark's generated ones), and two at once would pass 2 GB.
 PARALLEL_MAX_PAGES = 2000
-STATE_VERSION = 2
 #: Pagefind's own UI bundles: our page has its own UI, so they are not published (×shards).
 _UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                         "pagefind-modular-ui.css", "pagefind-component-ui.js",
@@ -113,8 +115,12 @@ class _Source:
         return (self.pending if path in self.written and self.pending is not None else self.site) / path
 
 
+_PREPARE = hashlib.sha256(Path(prepare.__file__).read_bytes()).hexdigest()[:16]
+
+
 def _digest(source: _Source, count: int, pages: list[str]) -> str:
-    h = hashlib.sha256(f"pagefind-shard v2 {_pagefind_version()} {count}\n".encode())
+    # The indexed copies are made by prepare.py: a change to it is a change to every shard.
+    h = hashlib.sha256(f"pagefind-shard v{INDEX_VERSION} {_pagefind_version()} {_PREPARE} {count}\n".encode())
     for path in pages:
         data = source(path).read_bytes()
         h.update(f"{path}\0{len(data)}\0".encode())
@@ -163,22 +169,27 @@ def page_path(url: str) -> str:
     return urls.output_file(path)
 
 
-def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> None:
-    """Index ``pages`` of a site into ``out``, through a flat folder of hard links (``input_name``)."""
+def _run_pagefind(source: Path | _Source, pages: list[str], out: Path) -> Counter[str]:
+    """Index ``pages`` of a site into ``out``, from a flat folder of their indexed copies
+    (``input_name``, ``prepare.indexed_copy``); the pages' vocabulary: word -> pages."""
     if isinstance(source, Path):
         source = _Source(source)
+    vocab: Counter[str] = Counter()
     with tempfile.TemporaryDirectory(prefix=".pagefind-input-", dir=out.parent) as tmp:
         root = Path(tmp)
         for folder in sorted({str(Path(input_name(path)).parent) for path in pages}):
             (root / folder).mkdir(parents=True, exist_ok=True)
         for path in pages:
-            _link(source(path), root / input_name(path))
+            data = source(path).read_bytes()
+            vocab.update(prepare.page_words(data))
+            (root / input_name(path)).write_bytes(prepare.indexed_copy(data))
         cmd = [*pagefind_command(), "--site", str(root), "--output-path", str(out), "--silent"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
     for name in _UNUSED_BUNDLE_FILES:
         (out / name).unlink(missing_ok=True)
+    return vocab
 
 
 def _link(src: Path, dst: Path) -> None:
@@ -192,19 +203,49 @@ def _link_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, copy_function=lambda s, d: _link(Path(s), Path(d)))
 
 
-def page_ids(bundle: Path) -> dict[str, list[Any]]:
-    """Site-relative page path -> [Pagefind page id, its filter values], read from a bundle's
-    fragments (Pagefind names each fragment by the id its search results carry)."""
-    ids: dict[str, list[Any]] = {}
+def page_ids(bundle: Path) -> dict[str, tuple[str, Filters]]:
+    """Site-relative page path -> (Pagefind page id, its filter values), read from a bundle's
+    fragments (Pagefind names each fragment by the id its search results carry). The one place
+    that reads Pagefind's fragment format (gzip, a 12-byte signature, JSON): it is how a stale
+    copy inside a shard is named in ``hidden``."""
+    ids: dict[str, tuple[str, Filters]] = {}
     for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = json.loads(gzip.decompress(fragment.read_bytes())[12:])  # after "pagefind_dcd"
-        ids[page_path(data["url"])] = [
-            fragment.name.removesuffix(".pf_fragment"), data.get("filters", {})]
+        ids[page_path(data["url"])] = (fragment.name.removesuffix(".pf_fragment"), data.get("filters", {}))
     return ids
 
 
 # ---------------------------------------------------------------------------------------------
 # Building the bundles
+
+
+@dataclass
+class _Build:
+    """One run of ``build_index``: the shards planned, where they go, and what the cache knew."""
+
+    source: _Source
+    shards: dict[int, list[str]]
+    size: int
+    out_root: Path
+    cache: Path | None
+    changed: set[str] | None
+    known: CacheState
+    state: CacheState = field(default_factory=CacheState)
+    written: list[str] = field(default_factory=list)
+    vocab: dict[str, Counter[str]] = field(default_factory=dict)  # bundle name -> its words
+
+    @property
+    def filled(self) -> list[int]:
+        """Shards with pages (an empty one gets no bundle: Pagefind's JS cannot load one)."""
+        return [k for k, pages in self.shards.items() if pages]
+
+    def name(self, k: int) -> str:
+        return f"{len(self.shards)}-{k}"
+
+    def manifest(self) -> Manifest:
+        filled = self.filled
+        return Manifest(shards=[f"{k}/" for k in filled], pages=[len(self.shards[k]) for k in filled],
+                        vocab=f"{prepare.VOCAB_DIR}/")
 
 
 def build_index(site: Path, cache: Path | None = None, changed: set[str] | None = None, *,
@@ -227,141 +268,181 @@ def build_index(site: Path, cache: Path | None = None, changed: set[str] | None 
     folder is not in ``bundle`` is a folder the site loses), so that the commit replaces those
     alone. None: ``bundle`` is complete.
     """
-    source = _Source(site, pending, removed)
-    pages_now = source.pages()
-    size = size or shard_size(len(pages_now))
-    shards = plan_shards(pages_now, size)
-    count = len(shards)
-    out_root = bundle or site / BUNDLE_DIR
+    run = _plan(site, cache, changed, size, bundle or site / BUNDLE_DIR, _Source(site, pending, removed))
+    reuse = reuse and _reusable(run, site)
+    redo: set[int] = set()
+    if reuse:
+        manifest, redo = _update_delta(run, site)
+        if manifest is not None:
+            _finish(run, manifest, site, reuse)
+            return run.written
+    _index_shards(run, redo, reuse)
+    _finish(run, run.manifest(), site, reuse)
+    return sorted(run.written, key=lambda n: (not n.isdigit(), int(n) if n.isdigit() else 0, n)) if reuse else None
+
+
+def _plan(site: Path, cache: Path | None, changed: set[str] | None, size: int | None, out_root: Path,
+          source: _Source) -> _Build:
+    pages = source.pages()
+    size = size or shard_size(len(pages))
     if out_root.exists():
         shutil.rmtree(out_root)
     out_root.mkdir(parents=True)
-    known = _read_cache_state(cache) if cache else {"shards": {}, "delta": {}}
-    # An empty shard (few records, unlucky hashes) gets no bundle: Pagefind's JS cannot load one.
-    filled = [k for k in range(count) if shards[k]]
-    names = {k: f"{count}-{k}" for k in filled}
-    # The cache is the archive's, shared by every output folder: the site's bundles are the
-    # cache's only if the site's manifest is the one the cache wrote last.
-    reuse = (reuse and cache is not None and changed is not None and set(known["shards"]) == set(names.values())
-             and _file_digest(site / BUNDLE_DIR / MANIFEST) == known.get("manifest")
-             and all((site / BUNDLE_DIR / str(k)).is_dir() for k in filled))
-    state: dict[str, Any] = {"version": STATE_VERSION, "shards": {}, "delta": {}}
-    manifest: dict[str, Any] = {"version": 2, "shards": [f"{k}/" for k in filled],
-                                "pages": [len(shards[k]) for k in filled]}
-    written: list[str] = []
-    old_delta = set(known["delta"].get("pages", ())) if reuse else set()
-    redo: set[int] = set()  # shards to index again (not from the cache)
+    known = CacheState.read(cache) if cache else CacheState()
+    return _Build(source, plan_shards(pages, size), size, out_root, cache, changed, known)
 
-    if reuse:
-        assert cache is not None and changed is not None
-        homes = {k: set(known["shards"][names[k]]["pages"]) for k in filled}  # as each shard was indexed
-        stale: set[str] = set()  # pages whose home shard holds an old copy, or none
-        gone: dict[int, set[str]] = {}  # pages a home shard holds that the site no longer has
-        for k in filled:
-            planned = set(shards[k])
-            stale |= (planned & (changed | old_delta)) | (planned - homes[k])
-            gone[k] = homes[k] - planned
-        if len(stale) <= delta_limit(size):
-            hidden: dict[str, Any] = {}
-            for k in filled:
-                old = (stale & homes[k]) | gone[k]
-                if old:
-                    ids = _shard_ids(cache, names[k])
-                    hidden.update((ids[p][0], ids[p][1]) for p in sorted(old) if p in ids)
-                state["shards"][names[k]] = known["shards"][names[k]]
-            if stale:
-                pages = sorted(stale)
-                digest = _digest(source, 0, pages)
-                if known["delta"].get("digest") != digest or not (cache / DELTA_DIR).is_dir():
-                    _index_into_cache(source, pages, cache, DELTA_DIR)
-                state["delta"] = {"pages": pages, "digest": digest}
-                manifest["delta"] = f"{DELTA_DIR}/"
-                if (known["delta"].get("digest") != digest or old_delta != stale
-                        or not (site / BUNDLE_DIR / DELTA_DIR).is_dir()):
-                    _link_tree(cache / DELTA_DIR, out_root / DELTA_DIR)
-                    written.append(DELTA_DIR)
-            elif old_delta:
-                written.append(DELTA_DIR)  # the site loses its delta folder
-            if hidden:
-                manifest["hidden"] = dict(sorted(hidden.items()))
-            _finish(cache, state, out_root, manifest, [names[k] for k in filled])
-            return written
-        # The delta would be too big: index every shard it touches again, and drop the delta.
-        redo = {k for k in filled if set(shards[k]) & stale or gone[k]}
+
+def _reusable(run: _Build, site: Path) -> bool:
+    """Whether the site's shard folders are the cache's bundles of the same shards. The cache is
+    the archive's, shared by every output folder: the site's bundles are the cache's only if the
+    site's manifest is the one the cache wrote last."""
+    return (run.cache is not None and run.changed is not None
+            and set(run.known.shards) == {run.name(k) for k in run.filled}
+            and _file_digest(site / BUNDLE_DIR / MANIFEST) == run.known.manifest
+            and all((site / BUNDLE_DIR / str(k)).is_dir() for k in run.filled))
+
+
+def _update_delta(run: _Build, site: Path) -> tuple[Manifest | None, set[int]]:
+    """Put the pages changed since their shard was indexed into the delta bundle, and hide their
+    stale copies. Returns the manifest, or (None, the shards to index again) when the delta would
+    pass ``delta_limit``."""
+    assert run.cache is not None and run.changed is not None
+    old_delta = set(run.known.delta.pages) if run.known.delta else set()
+    homes = {k: set(run.known.shards[run.name(k)].pages) for k in run.filled}  # as each was indexed
+    stale: set[str] = set()  # pages whose home shard holds an old copy, or none
+    gone: dict[int, set[str]] = {}  # pages a home shard holds that the site no longer has
+    for k in run.filled:
+        planned = set(run.shards[k])
+        stale |= (planned & (run.changed | old_delta)) | (planned - homes[k])
+        gone[k] = homes[k] - planned
+    if len(stale) > delta_limit(run.size):
         if old_delta:
-            written.append(DELTA_DIR)
+            run.written.append(DELTA_DIR)  # the site loses its delta folder
+        return None, {k for k in run.filled if set(run.shards[k]) & stale or gone[k]}
+    manifest = run.manifest()
+    for k in run.filled:
+        old = (stale & homes[k]) | gone[k]
+        if old:
+            ids = _shard_ids(run.cache, run.name(k))
+            manifest.hidden.update(ids[p] for p in sorted(old) if p in ids)
+        run.state.shards[run.name(k)] = run.known.shards[run.name(k)]
+        run.vocab[run.name(k)] = prepare.read_counts(run.cache / f"{run.name(k)}.vocab.json")
+    if stale:
+        _index_delta(run, sorted(stale), old_delta, site)
+        manifest.delta = f"{DELTA_DIR}/"
+    elif old_delta:
+        run.written.append(DELTA_DIR)  # the site loses its delta folder
+    return manifest, set()
 
-    def one(k: int) -> None:
-        pages, name, target = shards[k], names[k], out_root / str(k)
-        if cache is None:
-            _run_pagefind(source, pages, target)
-            return
-        old = known["shards"].get(name)
-        usable = old is not None and old["pages"] == pages and (cache / name).is_dir() and k not in redo
-        if usable and changed is not None and not changed.intersection(pages):
-            state["shards"][name] = old
-            if reuse:
-                return  # site/pagefind/<k> is this very bundle
-        else:
-            digest = _digest(source, count, pages)
-            if not (usable and old["digest"] == digest):
-                _index_into_cache(source, pages, cache, name)
-            state["shards"][name] = {"pages": pages, "digest": digest}
-        _link_tree(cache / name, target)
-        written.append(str(k))
 
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-    big = max((len(shards[k]) for k in filled), default=0) > PARALLEL_MAX_PAGES
-    workers = 1 if big else min(len(filled), os.cpu_count() or 1, 4)
+def _index_delta(run: _Build, pages: list[str], old_delta: set[str], site: Path) -> None:
+    assert run.cache is not None
+    digest = _digest(run.source, 0, pages)
+    before = run.known.delta.digest if run.known.delta else None
+    if before != digest or not (run.cache / DELTA_DIR).is_dir():
+        _index_into_cache(run.source, pages, run.cache, DELTA_DIR)
+    run.state.delta = Bundle(pages, digest)
+    run.vocab[DELTA_DIR] = prepare.read_counts(run.cache / f"{DELTA_DIR}.vocab.json")
+    if before != digest or old_delta != set(pages) or not (site / BUNDLE_DIR / DELTA_DIR).is_dir():
+        _link_tree(run.cache / DELTA_DIR, run.out_root / DELTA_DIR)
+        run.written.append(DELTA_DIR)
+
+
+def _index_shards(run: _Build, redo: set[int], reuse: bool) -> None:
+    """Index (or link from the cache) every shard, a few at a time when they are small."""
+    if run.cache is not None:
+        run.cache.mkdir(parents=True, exist_ok=True)
+    big = max((len(run.shards[k]) for k in run.filled), default=0) > PARALLEL_MAX_PAGES
+    workers = 1 if big else min(len(run.filled), os.cpu_count() or 1, 4)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        list(pool.map(one, filled))  # list() re-raises the first failure
-    if cache is not None:
-        _finish(cache, state, out_root, manifest, [names[k] for k in filled])
+        list(pool.map(lambda k: _index_shard(run, k, k in redo, reuse), run.filled))  # re-raises
+
+
+def _index_shard(run: _Build, k: int, redo: bool, reuse: bool) -> None:
+    pages, name, target = run.shards[k], run.name(k), run.out_root / str(k)
+    if run.cache is None:
+        run.vocab[name] = _run_pagefind(run.source, pages, target)
+        return
+    old = run.known.shards.get(name)
+    usable = old is not None and old.pages == pages and (run.cache / name).is_dir() and not redo
+    if usable and old is not None and run.changed is not None and not run.changed.intersection(pages):
+        run.state.shards[name] = old
     else:
-        _write_manifest(out_root, manifest)
-    return sorted(written, key=lambda n: (not n.isdigit(), int(n) if n.isdigit() else 0, n)) if reuse else None
+        digest = _digest(run.source, len(run.shards), pages)
+        if not (usable and old is not None and old.digest == digest):
+            _index_into_cache(run.source, pages, run.cache, name)
+        run.state.shards[name] = Bundle(pages, digest)
+        reuse = False  # the site's folder is not this bundle
+    run.vocab[name] = prepare.read_counts(run.cache / f"{name}.vocab.json")
+    if not reuse:
+        _link_tree(run.cache / name, target)
+        run.written.append(str(k))
 
 
 def _index_into_cache(source: _Source, pages: list[str], cache: Path, name: str) -> None:
     fresh = cache / f".{name}-new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
-    _run_pagefind(source, pages, fresh)
+    vocab = _run_pagefind(source, pages, fresh)
     shutil.rmtree(cache / name, ignore_errors=True)
     (cache / f"{name}.ids.json").unlink(missing_ok=True)
+    prepare.save_counts(vocab, cache / f"{name}.vocab.json")
     os.replace(fresh, cache / name)
 
 
-def _shard_ids(cache: Path, name: str) -> dict[str, list[Any]]:
+def _shard_ids(cache: Path, name: str) -> dict[str, tuple[str, Filters]]:
     """A cached shard's page ids, read from its fragments once (5,000 pages: ~0.3 s) and kept."""
     path = cache / f"{name}.ids.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    except (OSError, ValueError):
+        return {p: (v[0], v[1]) for p, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError, AttributeError, IndexError):
         ids = page_ids(cache / name)
         path.write_text(json.dumps(ids, sort_keys=True), encoding="utf-8")
         return ids
 
 
-def _finish(cache: Path, state: dict[str, Any], out_root: Path, manifest: dict[str, Any], names: list[str]) -> None:
+def _finish(run: _Build, manifest: Manifest, site: Path, reuse: bool) -> None:
+    """Write the vocabulary and the manifest; with a cache, drop what it no longer needs and save
+    its state (with the digest of the manifest, so that ``_reusable`` knows the site's bundles)."""
+    manifest.vocab_files = _write_vocabulary(run, site, reuse)
+    if run.cache is None:
+        manifest.write(run.out_root / MANIFEST)
+        return
     # Which indexing of each shard the bundles are (the digest of its pages): a site whose
     # manifest says otherwise (another output folder's build moved the cache on) is not reused.
-    manifest["indexed"] = [state["shards"][name]["digest"][:16] for name in names]
-    keep = set(state["shards"]) | ({DELTA_DIR} if state["delta"] else set())
-    keep |= {f"{name}.ids.json" for name in state["shards"]}
-    for stale in cache.iterdir():
+    manifest.indexed = [run.state.shards[run.name(k)].digest[:16] for k in run.filled]
+    bundles = set(run.state.shards) | ({DELTA_DIR} if run.state.delta else set())
+    keep = bundles | {f"{n}.ids.json" for n in run.state.shards} | {f"{n}.vocab.json" for n in bundles}
+    for stale in run.cache.iterdir():
         if stale.name not in keep and stale.name != "state.json":
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
             else:
                 stale.unlink(missing_ok=True)
-    _write_manifest(out_root, manifest)
-    state["manifest"] = _file_digest(out_root / MANIFEST)
-    (cache / "state.json").write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    manifest.write(run.out_root / MANIFEST)
+    run.state.manifest = _file_digest(run.out_root / MANIFEST)
+    run.state.write(run.cache)
 
 
-def _write_manifest(out_root: Path, manifest: dict[str, Any]) -> None:
-    (out_root / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
+def _write_vocabulary(run: _Build, site: Path, reuse: bool) -> list[str]:
+    """``pagefind/vocab/``: the words of every bundle the page merges (stale copies' words stay
+    until their shard is indexed again: a correction to such a word finds fewer records)."""
+    vocab: Counter[str] = Counter()
+    for name in [run.name(k) for k in run.filled] + ([DELTA_DIR] if run.state.delta else []):
+        vocab.update(run.vocab.get(name, Counter()))
+    folder = run.out_root / prepare.VOCAB_DIR
+    files = prepare.write_vocabulary(vocab, folder)
+    if reuse:
+        if _same_files(folder, site / BUNDLE_DIR / prepare.VOCAB_DIR):
+            shutil.rmtree(folder)
+        else:
+            run.written.append(prepare.VOCAB_DIR)
+    return files
+
+
+def _same_files(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.iterdir())
+    return b.is_dir() and names == sorted(p.name for p in b.iterdir()) and all(
+        (a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
 def _file_digest(path: Path) -> str | None:
@@ -369,13 +450,3 @@ def _file_digest(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
-
-
-def _read_cache_state(cache: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((cache / "state.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = None
-    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-        return {"shards": {}, "delta": {}}  # an older cache: every shard is indexed again
-    return data

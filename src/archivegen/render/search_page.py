@@ -39,7 +39,15 @@ MAX_SPAN_YEARS = 100
 BUNDLE_DIR = urls.SEARCH_BUNDLE
 SHARDS_FILE = urls.SEARCH_SHARDS
 MANIFEST = SHARDS_FILE
-"""The name index/pagefind.py still imports (the index's list of shards, no manifest)."""
+"""The name index/pagefind.py imports (the index's list of shards)."""
+#: Pagefind's ranking options (its defaults: termFrequency 1, pageLength 0.75, termSaturation 1.4,
+#: termSimilarity 1), chosen with bench/search_queries.py on the sample (docs/search.md): long
+#: records are penalised less (FRUS records run from 1 to 290 KB), and a word found as typed
+#: counts more than one it only begins or shares a stem with.
+RANKING: dict[str, float] = {"pageLength": 0.3, "termSimilarity": 3.0}
+#: The version of ``shards.json`` and of the index cache's ``state.json`` (index/state.py); the
+#: search page is given it and refuses a manifest of another.
+INDEX_VERSION = 3
 
 # ---------------------------------------------------------------------------------------------
 # What a record page tells Pagefind (rendered by templates/partials/search_fields.html)
@@ -89,6 +97,7 @@ def search_messages() -> dict[str, str]:
         "filters": _("Filters"),
         "filters_chosen": _("Filters (%(n)s chosen)"),
         "unavailable": _("Search is not available: the search index could not be loaded."),
+        "corrected": _("Showing results for %(corrected)s — search instead for %(query)s"),
     }
 
 
@@ -116,12 +125,13 @@ def plan(archive: Archive) -> list[Page]:
             "lang": s.language,
             "breadcrumbs": [urls.link(s, i18n.gettext("Home"), urls.home())],
             "config": {
-                "manifest": urls.url(s, urls.search_shards()), "facets": urls.url(s, urls.search_counts_folder()),
+                "manifest": urls.url(s, urls.search_shards()), "version": INDEX_VERSION,
+                "facets": urls.url(s, urls.search_counts_folder()),
                 "filters": [{"key": k, "label": i18n.gettext(label)} for k, label in FILTERS],
                 "base": urls.url(s, urls.home()), "span": SPAN_FILTER, "sort": SORT_KEY, "sort_meta": SORT_META,
                 "browse": BROWSE_TERM,
                 "years": [min(years), max(years)] if years else [],
-                "page_size": 20,
+                "page_size": 20, "ranking": RANKING,
                 "messages": search_messages(),
             },
         }

@@ -23,8 +23,14 @@
 // list and total, and their filter values subtracted from the counts, so the page shows what a
 // clean index would.
 //
-// State lives in the URL (q, sort, from, to, page, and one parameter per filter value), so a
-// search can be bookmarked and shared, and Back works.
+// A query word the archive does not have is corrected from its vocabulary (search-words.js) and
+// the page says so ("Showing results for …, search instead for …", which searches verbatim).
+// Dashes and slashes between words split them, as in the index (index/prepare.py).
+//
+// State lives in the URL (q, sort, from, to, page, verbatim, and one parameter per filter
+// value), so a search can be bookmarked and shared, and Back works.
+
+import { Vocabulary, fold, splitJoined } from "./search-words.js";
 
 const config = JSON.parse(document.getElementById("search-config").textContent);
 const FILTER_KEYS = config.filters.map((f) => f.key);
@@ -40,6 +46,8 @@ const filtersBox = document.getElementById("search-filters");
 const statusBox = document.getElementById("search-status");
 const resultsBox = document.getElementById("search-results");
 const pagesBox = document.getElementById("search-pages");
+const correctionBox = document.getElementById("search-correction");
+const helpBox = document.getElementById("search-help");
 const filtersSection = filtersBox.closest("section");
 const filtersToggle = document.getElementById("filters-toggle");
 
@@ -74,6 +82,7 @@ function readState(search) {
     from: year("from"),
     to: year("to"),
     page: Math.max(1, parseInt(params.get("page") || "1", 10) || 1),
+    verbatim: params.get("verbatim") === "1",
     filters,
   };
 }
@@ -86,6 +95,7 @@ function stateQuery(state) {
   if (state.to !== null) params.set("to", String(state.to));
   for (const key of FILTER_KEYS) for (const v of state.filters[key] || []) params.append(key, v);
   if (state.page > 1) params.set("page", String(state.page));
+  if (state.verbatim && state.q) params.set("verbatim", "1");
   const text = params.toString();
   return text ? `?${text}` : "";
 }
@@ -95,7 +105,9 @@ function stateFromForm(previous) {
     const v = parseInt(el.value, 10);
     return Number.isFinite(v) ? v : null;
   };
-  return { ...previous, q: input.value.trim(), sort: sortSelect.value, from: year(fromInput), to: year(toInput), page: 1 };
+  const q = input.value.trim();
+  return { ...previous, q, sort: sortSelect.value, from: year(fromInput), to: year(toInput), page: 1,
+    verbatim: previous.verbatim && q === previous.q };
 }
 
 function showStateInForm(state) {
@@ -124,19 +136,22 @@ async function loadIndex() {
   const response = await fetch(manifestUrl);
   if (!response.ok) throw new Error(`search index manifest: HTTP ${response.status}`);
   const manifest = await response.json();
+  if (manifest.version !== config.version) throw new Error(`search index manifest: version ${manifest.version}`);
+  const vocab = manifest.vocab ? new Vocabulary(new URL(manifest.vocab, manifestUrl), manifest.vocab_files || []) : null;
   // The delta bundle (version 2) is one more index after the home shards, with its own shard value.
   const bundles = [...manifest.shards, ...(manifest.delta ? [manifest.delta] : [])]
     .map((s) => new URL(s, manifestUrl).pathname);
   const hidden = new Map(Object.entries(manifest.hidden || {}));
   // Hidden ids are dropped from the home shards' lists only, never from the delta's.
   const delta = manifest.delta ? bundles.length - 1 : -1;
-  if (!bundles.length) return { pagefind: null, shards: 0, hidden, delta };
+  if (!bundles.length) return { pagefind: null, shards: 0, hidden, delta, vocab };
   const pagefind = await import(`${bundles[0]}pagefind.js`);
-  await pagefind.options({ basePath: bundles[0], baseUrl: config.base, mergeFilter: { shard: "0" } });
+  await pagefind.options({ basePath: bundles[0], baseUrl: config.base, mergeFilter: { shard: "0" },
+    ranking: config.ranking });
   await Promise.all(bundles.slice(1).map((path, i) =>
     pagefind.mergeIndex(path, { baseUrl: config.base, mergeFilter: { shard: String(i + 1) } })));
   // No pagefind.filters(): it loads every filter chunk of every shard (~1.1 MB at 40,000 records).
-  return { pagefind, shards: bundles.length, hidden, delta };
+  return { pagefind, shards: bundles.length, hidden, delta, vocab };
 }
 
 function ensureIndex() {
@@ -232,16 +247,21 @@ function withoutHidden(results, counts) {
 }
 
 async function search(state) {
-  const { pagefind, shards, hidden, delta } = index;
-  if (!pagefind) return { total: 0, start: 0, data: [], counts: {}, order: "" };
-  const query = state.q.trim() || null;
+  const { pagefind, shards, hidden, delta, vocab } = index;
+  if (!pagefind) return { total: 0, start: 0, data: [], counts: {}, order: "", words: [] };
+  let query = splitJoined(state.q) || null;
+  let corrected = null;
+  if (query && vocab && !state.verbatim) {
+    const fixed = await vocab.correct(query);
+    if (fixed.changed) query = corrected = fixed.query;
+  }
   const filters = pagefindFilters(state);
   const order = state.sort || (query ? "relevance" : "oldest");
   if (!query && !Object.keys(filters).length) {
     // Nothing asked yet: listing the whole archive would fetch every index chunk of every shard
     // (tens of MB at 40,000 records). Show the whole-archive counts of the open groups and wait.
     const counts = await loadFacets([...openGroups]);
-    return { total: 0, start: 0, data: [], counts, order, idle: true };
+    return { total: 0, start: 0, data: [], counts, order, idle: true, words: [] };
   }
   // Browsing by filters alone: every record page carries the browse value (search.py).
   const term = query ?? config.browse;
@@ -267,8 +287,31 @@ async function search(state) {
       shown = (await mergeSorted(kept, end, order === "newest")).slice(start);
     }
   }
-  const data = await Promise.all(shown.map(dataOf));
-  return { total, start, data, counts, order };
+  let data = await Promise.all(shown.map(dataOf));
+  const words = query ? queryWords(query) : [];
+  if (order === "relevance" && words.length) data = titlesFirst(data, words);
+  return { total, start, data, counts, order, corrected, words };
+}
+
+// Within a page of results by relevance, records whose title holds the query's words in order
+// come first, then those whose title holds them all; otherwise Pagefind's order stands. A
+// reader typing (part of) a title means that record.
+function titlesFirst(data, words) {
+  const rank = (d) => {
+    const title = (shown(d.meta.title).match(/[\p{L}\p{N}\p{M}]+/gu) || []).map(fold);
+    const has = (w, i) => (i === words.length - 1 ? title.some((t) => t.startsWith(w)) : title.includes(w));
+    if (!words.every(has)) return 2;
+    for (let at = 0; at + words.length <= title.length; at++) {
+      if (words.every((w, i) => (i === words.length - 1 ? title[at + i].startsWith(w) : title[at + i] === w))) return 0;
+    }
+    return 1;
+  };
+  return data.map((d, i) => [rank(d), i, d]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , d]) => d);
+}
+
+// The words to mark on a record page after a click (highlight.js).
+function queryWords(query) {
+  return [...new Set(query.split(/\s+/).map((w) => fold(w.replace(/^["“”]+|["“”.,;:!?]+$/g, ""))).filter(Boolean))];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,8 +332,12 @@ function el(tag, attrs = {}, ...children) {
 
 // Pagefind's excerpt is escaped text with <mark> around matches: rebuild it as text nodes and
 // <mark> elements so nothing in a record can become markup here.
+// The index reads dashes between words with hair spaces around them (index/prepare.py): they are
+// taken out of what is shown.
+const shown = (text) => (text || "").replace(/\u200a/g, "");
+
 function excerptNodes(excerpt) {
-  const decode = (html) => new DOMParser().parseFromString(`<p>${html}</p>`, "text/html").body.textContent;
+  const decode = (html) => shown(new DOMParser().parseFromString(`<p>${html}</p>`, "text/html").body.textContent);
   return excerpt.split(/(<mark>[\s\S]*?<\/mark>)/).filter(Boolean).map((part) => {
     const m = part.match(/^<mark>([\s\S]*)<\/mark>$/);
     return m ? el("mark", {}, decode(m[1])) : document.createTextNode(decode(part));
@@ -300,6 +347,11 @@ function excerptNodes(excerpt) {
 // The page's words, translated by the build (search_page.search_messages): %(name)s filled in.
 function t(key, vars = {}) {
   return config.messages[key].replace(/%\((\w+)\)s/g, (_, name) => String(vars[name]));
+}
+
+// A message whose placeholders are elements: its text around them, and the elements in their place.
+function tNodes(key, nodes) {
+  return config.messages[key].split(/%\((\w+)\)s/).map((part, i) => (i % 2 ? nodes[part] : part));
 }
 
 // A filter's label inside a sentence: lower case in English ("Show all 12 type values"); other
@@ -317,14 +369,45 @@ function pageUrl(url) {
   return url.replace(/\/records\/([^/]+)\.html$/, "/records/$1/");
 }
 
+// A result row tells records apart: several may share a title ("Editorial Note"), so it shows
+// the date, type, creators, collection and record id (record metadata, templates/record.html).
+// Its link carries the query words, which highlight.js marks on the record page.
+function resultRow(d, found, state) {
+  const href = pageUrl(d.url) + (found.words.length ? `?${new URLSearchParams({ highlight: found.words.join(" ") })}` : "");
+  const facts = [d.meta.date, d.meta.type, d.meta.creators, d.meta.collection].filter(Boolean).join(" · ");
+  return el("li", { class: "search-result" },
+    el("h3", {}, el("a", { href, class: "result-title" }, shown(d.meta.title) || pageUrl(d.url))),
+    el("p", { class: "result-meta" }, facts, d.meta.id ? [" · ", el("code", { class: "result-id" }, d.meta.id)] : null),
+    d.excerpt && state.q ? el("p", { class: "result-excerpt" }, excerptNodes(d.excerpt)) : null);
+}
+
+// "Showing results for X — search instead for Y" when a word was corrected.
+function renderCorrection(state, found) {
+  if (!found.corrected) { correctionBox.hidden = true; correctionBox.replaceChildren(); return; }
+  const instead = { ...state, verbatim: true, page: 1 };
+  const link = el("a", { href: stateQuery(instead) || "?" }, state.q);
+  link.addEventListener("click", (event) => { event.preventDefault(); go(instead); });
+  correctionBox.replaceChildren(...tNodes("corrected", { corrected: el("strong", {}, found.corrected), query: link }));
+  correctionBox.hidden = false;
+}
+
+// No results: ways on (without the filters, or browsing), shown under the status line.
+function renderHelp(state, found) {
+  const narrowed = Object.keys(state.filters).length || state.from !== null || state.to !== null;
+  helpBox.hidden = found.idle || found.total > 0;
+  const clear = helpBox.querySelector("[data-help=filters]");
+  clear.hidden = !narrowed;
+  const without = { ...state, filters: {}, from: null, to: null, page: 1 };
+  const a = clear.querySelector("a");
+  a.href = stateQuery(without) || "?";
+  a.onclick = (event) => { event.preventDefault(); fromInput.value = ""; toInput.value = ""; go(without); };
+}
+
 function renderResults(state, found) {
   const { total, start, data } = found;
-  resultsBox.replaceChildren(...data.map((d) => el("li", { class: "search-result" },
-    el("h3", {}, el("a", { href: pageUrl(d.url), class: "result-title" }, d.meta.title || pageUrl(d.url))),
-    el("p", { class: "result-meta" }, [d.meta.date, d.meta.type].filter(Boolean).join(" · ")),
-    d.excerpt && state.q ? el("p", { class: "result-excerpt" }, excerptNodes(d.excerpt)) : null)));
+  resultsBox.replaceChildren(...data.map((d) => resultRow(d, found, state)));
   resultsBox.start = start + 1;
-  const what = state.q ? t("for_query", { q: state.q }) : "";
+  const what = state.q ? t("for_query", { q: found.corrected || state.q }) : "";
   const narrowed = Object.keys(state.filters).length || state.from !== null || state.to !== null
     ? t("with_filters") : "";
   const text = found.idle
@@ -335,6 +418,8 @@ function renderResults(state, found) {
       + (total > data.length ? t("showing", { first: count(start + 1), last: count(start + data.length) }) : ".");
   // Unchanged text is not re-announced (opening a filter group re-runs the search).
   if (statusBox.textContent !== text) statusBox.textContent = text;
+  renderCorrection(state, found);
+  renderHelp(state, found);
   renderPages(state, total);
 }
 

@@ -1,0 +1,213 @@
+"""Search finds what readers mean (issue 17), in headless Chromium against built sites: typed words
+corrected from the archive's vocabulary, the same answer whatever was typed before, words joined
+by dashes found by each part, result rows and excerpts, the highlight on the record page, and a
+zero-results page that helps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from archivegen.build.pipeline import build_archive
+from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
+from conftest import REPO, make_archive, record_text
+
+pytestmark = pytest.mark.browser
+
+SETTLED = ("document.getElementById('search-status').textContent.length > 0"
+           " && !document.body.classList.contains('search-busy')")
+
+
+@pytest.fixture(scope="module")
+def sample_url(serve_site: Any, sample_site_root: Path) -> str:
+    return serve_site(sample_site_root, "/") + "/search/"
+
+
+@pytest.fixture
+def page(chromium: Any) -> Any:
+    page = new_page(chromium)
+    yield page
+    errors = page.errors
+    page.close()
+    assert errors == [], "the browser console reported errors"
+
+
+def open_search(page: Any, url: str, q: str, extra: str = "") -> None:
+    page.goto(f"{url}?q={quote(q)}{extra}")
+    page.wait_for_function(SETTLED)
+
+
+def status(page: Any) -> str:
+    return str(page.text_content("#search-status"))
+
+
+def result_ids(page: Any) -> list[str]:
+    hrefs = page.eval_on_selector_all(".search-result .result-title", "els => els.map(e => e.getAttribute('href'))")
+    return [h.split("?")[0].rstrip("/").rsplit("/", 1)[-1] for h in hrefs]
+
+
+def records_with(word: str) -> set[str]:
+    """Sample records whose file has ``word`` (case-insensitive)."""
+    return {p.stem for p in (REPO / "documents").rglob("*.md")
+            if word.lower() in p.read_text(encoding="utf-8").lower()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Typo tolerance
+
+
+def test_a_misspelled_word_is_corrected_from_the_archive_and_the_page_says_so(page: Any, sample_url: str):
+    open_search(page, sample_url, "Khrushcev")
+    correction = page.locator("#search-correction")
+    assert correction.is_visible()
+    assert correction.inner_text() == "Showing results for Khrushchev — search instead for Khrushcev"
+    assert "for “Khrushchev”" in status(page)
+    shown = result_ids(page)
+    assert shown and set(shown) <= records_with("Khrushchev")
+    # "search instead" searches the words as typed: no correction, and nothing found.
+    correction.get_by_role("link", name="Khrushcev").click()
+    page.wait_for_function(SETTLED)
+    assert "verbatim=1" in page.url
+    assert not page.locator("#search-correction").is_visible()
+    assert "for “Khrushcev”" in status(page)
+    assert not (set(result_ids(page)) & records_with("Khrushchev") - records_with("Khrushcev"))
+
+
+def test_a_correct_word_and_a_word_being_typed_are_not_corrected(page: Any, sample_url: str):
+    for q in ("Khrushchev", "neutr", "Kadar"):
+        open_search(page, sample_url, q)
+        assert not page.locator("#search-correction").is_visible(), q
+        assert result_ids(page), q
+
+
+def test_results_do_not_depend_on_what_was_typed_before(page: Any, chromium: Any, sample_url: str):
+    """Issue 17: after a search for "t" a misspelled query gave 98 results, on a fresh page 0."""
+    query = "Gomolka"
+    page.goto(sample_url)
+    page.wait_for_function(SETTLED)
+    box = page.locator("#search-q")
+    box.fill("t")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('for “t”')")
+    page.wait_for_function(SETTLED)
+    box.fill("")
+    box.press_sequentially(query, delay=30)
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('“Gomulka”')")
+    page.wait_for_function(SETTLED)
+    typed = (status(page), result_ids(page))
+
+    fresh = new_page(chromium)
+    try:
+        open_search(fresh, sample_url, query)
+        assert (status(fresh), result_ids(fresh)) == typed
+        assert fresh.errors == []
+    finally:
+        fresh.close()
+    assert typed[1] and set(typed[1]) <= records_with("Gomulka")
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranking
+
+
+def test_a_whole_title_typed_finds_its_record_first(page: Any, sample_url: str):
+    """Every 40th sample record whose title no other record has (case aside), title typed whole."""
+    from archivegen.build.pipeline import load_archive
+
+    archive, _ = load_archive(REPO)
+    assert archive is not None
+    titles = Counter(r.title.casefold() for r in archive.records)
+    unique = sorted((r for r in archive.records if titles[r.title.casefold()] == 1), key=lambda r: r.id)
+    for record in unique[::40]:
+        open_search(page, sample_url, record.title)
+        assert result_ids(page)[:1] == [record.id], (record.title, status(page))
+
+
+# ---------------------------------------------------------------------------------------------
+# Result rows, excerpts, highlight, zero results
+
+
+def test_rows_tell_records_with_the_same_title_apart(page: Any, sample_url: str):
+    open_search(page, sample_url, "Editorial Note")
+    rows = page.locator(".search-result")
+    titles = rows.locator(".result-title").all_inner_texts()
+    metas = rows.locator(".result-meta").all_inner_texts()
+    assert titles.count("Editorial Note") >= 2
+    same = [m for t, m in zip(titles, metas, strict=True) if t == "Editorial Note"]
+    assert len(set(same)) == len(same), "two rows with one title show the same details"
+    ids = result_ids(page)
+    for meta, rid in zip(metas, ids, strict=True):
+        assert rid in meta  # the record id
+        assert "Foreign Relations of the United States" in meta or "Hungarian Revolution" in meta  # its collection
+
+
+def test_excerpts_come_from_the_text_not_labels_ids_or_note_arrows(page: Any, sample_url: str):
+    open_search(page, sample_url, "Gomulka")
+    excerpts = page.locator(".result-excerpt").all_inner_texts()
+    assert excerpts
+    for text in excerpts:
+        assert not re.search(r"frus1955-57v25-d\d+", text), text
+        assert "↩" not in text and "Document information" not in text and "Record ID" not in text
+        assert "Gomulka" in text or "Gomułka" in text
+
+
+def test_the_record_page_highlights_the_query_words_after_a_click(page: Any, sample_url: str):
+    open_search(page, sample_url, "Khrushchev")
+    page.locator(".search-result .result-title").first.click()
+    page.wait_for_selector("mark.search-hit")
+    hits = page.locator("mark.search-hit").all_inner_texts()
+    assert hits and all(h.lower().startswith("khrushchev") for h in hits)
+    assert page.locator(".transcription mark.search-hit").count() >= 1
+
+
+def test_zero_results_offer_ways_on(page: Any, sample_url: str):
+    open_search(page, sample_url, "qqxxzzvv")
+    assert status(page).startswith("No records found")
+    help_box = page.locator("#search-help")
+    assert help_box.is_visible()
+    for name in ("collection", "person", "place", "subject", "year"):
+        assert help_box.get_by_role("link", name=name, exact=True).is_visible()
+    assert not help_box.get_by_role("link", name="Search without the filters and dates").is_visible()
+    # With a filter that excludes every match: a way back without the filters.
+    open_search(page, sample_url, "Khrushchev", "&type=Despatch&type=Telegram")
+    assert status(page).startswith("No records found")
+    page.get_by_role("link", name="Search without the filters and dates").click()
+    page.wait_for_function(SETTLED)
+    assert "type=" not in page.url and re.match(r"\d+ records? found", status(page))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashes, slashes and numbers, on an archive made for it
+
+
+@pytest.fixture(scope="module")
+def dashes_url(tmp_path_factory: pytest.TempPathFactory, serve_site: Any) -> str:
+    root = make_archive(tmp_path_factory.mktemp("dashes"), {
+        "joined.md": record_text("Minutes", body="The Rákosi—Gerő group met the delegation."),
+        "range.md": record_text("Pages", body="See pages 346–350 of the report."),
+        "number.md": record_text("Another page", body="Page 3463 is cited."),
+        "slash.md": record_text("Talks", body="The Moscow/Washington line was busy."),
+    })
+    build_archive(root, base_url="/")
+    return serve_site(root / "site", "/") + "/search/"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("Gerő", ["joined"]), ("Gero", ["joined"]), ("Rákosi", ["joined"]), ("Rákosi—Gerő", ["joined"]),
+    ("350", ["range"]), ("346", ["range"]), ("346–350", ["range"]), ("3463", ["number"]),
+    ("Washington", ["slash"]), ("Moscow", ["slash"]),
+])
+def test_words_joined_by_dashes_and_slashes_are_found_by_each_part(page: Any, dashes_url: str, query: str,
+                                                                   expected: list[str]):
+    """The query's record comes first; a number that only begins another ("346" of "3463": the
+    page matches the last word as a prefix, as one types) may follow it, but a range is no longer
+    one glued number ("3463" does not find "346–350")."""
+    open_search(page, dashes_url, query)
+    shown = result_ids(page)
+    assert shown[:1] == expected, status(page)
+    assert set(shown) - set(expected) <= ({"number"} if query == "346" else set()), shown
