@@ -66,11 +66,9 @@ def test_feed_is_atom_with_required_elements_and_absolute_links(sample_site: Pat
     assert feed.feed.id == BASE and feed.feed.title == "Cold War Documents Digital Archive"
     assert feed.feed.updated_parsed is not None
     assert any(link.rel == "self" and link.href == BASE + "feed.xml" for link in feed.feed.links)
-    assert 0 < len(feed.entries) <= 50
-    for entry in feed.entries:
-        assert entry.id and entry.title and entry.updated_parsed
-        assert entry.link.startswith(BASE + "records/")
-        assert (sample_site / entry.link[len(BASE):] / "index.html").is_file()
+    # The sample's records carry no upload date (the FRUS corpus has none, issue 15): no entries.
+    # Entries are checked on nasty_site (test_feed_lists_uploaded_records_newest_first…).
+    assert feed.entries == []
 
 
 def test_feed_lists_uploaded_records_newest_first_and_updates_from_upload_dates(nasty_site: Path):
@@ -80,6 +78,9 @@ def test_feed_lists_uploaded_records_newest_first_and_updates_from_upload_dates(
     assert [e.title for e in feed.entries] == [NASTY, "Plain record"]
     assert feed.feed.updated == "2024-03-05T00:00:00Z" == feed.entries[0].updated
     assert feed.entries[0].link == BASE + "records/nasty/"
+    for entry in feed.entries:
+        assert entry.id and entry.title and entry.updated_parsed
+        assert (nasty_site / entry.link[len(BASE):] / "index.html").is_file()
     assert "<script>" not in text and "<b>" not in text
     assert "<em>summary</em>" in feed.entries[0].summary
 
@@ -174,7 +175,7 @@ def test_record_head_has_highwire_tags_zotero_reads(sample_site: Path):
     assert _meta(doc, "citation_date") == ["1956/11/01"]
     assert _meta(doc, "citation_publisher") == ["Example History Program"]
     assert _meta(doc, "citation_public_url") == [BASE + "records/andropov-report-1-november-1956/"]
-    assert _meta(doc, "citation_language") == ["ru"]
+    assert _meta(doc, "citation_language") == ["en"]  # the English translation is what is cited
 
 
 def test_record_head_dublin_core_and_json_ld_read_back_with_extruct(sample_site: Path):
@@ -182,7 +183,8 @@ def test_record_head_dublin_core_and_json_ld_read_back_with_extruct(sample_site:
     data = extruct.extract(text, base_url=BASE, syntaxes=["json-ld", "dublincore"], uniform=False)
     (ld,) = data["json-ld"]
     assert ld["@type"] == "ArchiveComponent" and ld["name"] == "Andropov Report, 1 November 1956"
-    assert ld["dateCreated"] == "1956-11-01" and ld["inLanguage"] == ["ru"]
+    assert ld["dateCreated"] == "1956-11-01" and ld["inLanguage"] == "en"
+    assert ld["translationOfWork"] == {"@type": "CreativeWork", "inLanguage": "ru"}
     assert ld["holdingArchive"] == {"@type": "ArchiveOrganization",
                                     "name": "Archive of Foreign Policy of the Russian Federation (AVP RF)"}
     assert {"@type": "Person", "name": "Imre Nagy"} in ld["mentions"]

@@ -17,7 +17,9 @@ from archivegen.records.fields import FIELDS
 from archivegen.records.load import find_documents, read_record
 
 COLUMNS = ["id", *(f.name for f in FIELDS if f.imported), "body"]
-LIST_FIELDS = {f.name for f in FIELDS if f.kind.multi}
+LIST_FIELDS = {f.name for f in FIELDS if f.kind.multi and f.imported}
+#: Fields a spreadsheet cannot carry (lists of mappings: texts, contributors).
+NOT_IMPORTED = {f.name for f in FIELDS if not f.imported}
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str], bom: bool = True) -> Path:
@@ -36,14 +38,18 @@ def main_of(page: Path) -> str:
 
 def test_import_round_trips_the_sample_records(tmp_path: Path, sample_site: Path):
     """Export the sample archive to a spreadsheet, import it into an empty archive, build both:
-    every record page's main content is identical."""
+    every record page's main content is identical (but for records with fields a spreadsheet
+    cannot carry, such as the model record's texts: those are imported without them)."""
     rows = []
+    partial: set[str] = set()
     for file in find_documents(REPO):
         raw, problems = read_record(REPO, file)
         assert raw is not None, problems
         row = {"id": raw.id, "body": raw.body}
         for key, value in raw.fields.items():
-            if key in LIST_FIELDS:
+            if key in NOT_IMPORTED:
+                partial.add(raw.id)
+            elif key in LIST_FIELDS:
                 # Items containing ';' go one per line in the cell (Alt+Enter in Excel).
                 row[key] = "\n".join(value) if any(";" in v for v in value) else "; ".join(value)
             else:
@@ -57,8 +63,12 @@ def test_import_round_trips_the_sample_records(tmp_path: Path, sample_site: Path
     assert f"imported {len(rows)} record(s) from records.csv" in proc.stdout
     build_archive(root, strict=True, index=False)
 
+    assert partial == {"andropov-report-1-november-1956"}
     for row in rows:
         rel = Path("records") / row["id"] / "index.html"
+        if row["id"] in partial:
+            assert (root / "site" / rel).is_file()
+            continue
         assert main_of(root / "site" / rel) == main_of(sample_site / rel), row["id"]
 
 

@@ -52,8 +52,8 @@ def test_pipe_tables_and_footnotes() -> None:
     tree = lxml_html.fragment_fromstring(out, create_parent="div")
     assert [td.text for td in tree.iter("td")] == ["1", "2"]
     ref = tree.find(".//sup/a")
-    assert ref is not None and ref.get("href") == "#fn1"
-    assert tree.get_element_by_id("fn1").text_content().strip().startswith("A note.")
+    assert ref is not None and ref.get("href") == "#note-1"
+    assert tree.get_element_by_id("note-1").text_content().strip().startswith("1A note.")
 
 
 def test_inline_summary_has_no_paragraph_and_no_html() -> None:
@@ -61,15 +61,34 @@ def test_inline_summary_has_no_paragraph_and_no_html() -> None:
 
 
 def test_footnote_links_have_names_that_make_sense_out_of_context() -> None:
-    """A screen reader's list of links reads "Footnote 1" and "Back to reference 1", not "[1]" and
-    "↩︎"; the links still go to the note and back, and the visible marks are unchanged."""
-    out = render_markdown("Text[^a], again[^a], other[^b].\n\n[^a]: First note.\n[^b]: Second note.")
+    """A screen reader's list of links reads "Footnote 2" and "Back to reference 2", not "[2]" and
+    "↩︎"; the links still go to the note and back. Labels are the file's (issue 15)."""
+    out = render_markdown("Text[^2], again[^2], other[^3a].\n\n[^2]: First note.\n[^3a]: Second note.")
     tree = lxml_html.fragment_fromstring(out, create_parent="div")
     refs = [(a.get("aria-label"), a.text_content(), a.get("href")) for a in tree.xpath("//sup[@class='footnote-ref']/a")]
     backs = [(a.get("aria-label"), a.text_content(), a.get("href")) for a in tree.xpath("//a[@class='footnote-backref']")]
-    assert refs == [("Footnote 1", "[1]", "#fn1"), ("Footnote 1", "[1:1]", "#fn1"), ("Footnote 2", "[2]", "#fn2")]
-    assert backs == [("Back to reference 1", "\u21a9\ufe0e", "#fnref1"),
-                     ("Back to reference 1, use 2", "\u21a9\ufe0e", "#fnref1:1"),
-                     ("Back to reference 2", "\u21a9\ufe0e", "#fnref2")]
+    assert refs == [("Footnote 2", "[2]", "#note-2"), ("Footnote 2", "[2]", "#note-2"), ("Footnote 3a", "[3a]", "#note-3a")]
+    assert backs == [("Back to reference 2", "\u21a9\ufe0e", "#note-ref-2"),
+                     ("Back to reference 2, use 2", "\u21a9\ufe0e", "#note-ref-2-2"),
+                     ("Back to reference 3a", "\u21a9\ufe0e", "#note-ref-3a")]
     ids = {e.get("id") for e in tree.iter() if e.get("id")}
     assert {h[1:] for _, _, h in refs + backs} <= ids, "every footnote link has its target"
+
+
+def test_notes_keep_printed_labels_in_order_and_a_prefix_sets_a_second_text_apart() -> None:
+    """Issue 15: FRUS numbers notes from 2 (note 1 is the source note) and has 3a and n7."""
+    out = render_markdown("A[^2] B[^3a] C[^n7] D^[inline]\n\n[^2]: two\n[^3a]: three a\n[^n7]: n seven\n", "ru")
+    tree = lxml_html.fragment_fromstring(out, create_parent="div")
+    notes = [(li.get("id"), li.xpath("string(span[@class='footnote-label'])")) for li in tree.xpath("//li")]
+    assert notes == [("ru-note-2", "2"), ("ru-note-3a", "3a"), ("ru-note-n7", "n7"), ("ru-note-4", "4")]
+    assert [a.text_content() for a in tree.xpath("//sup/a")] == ["[2]", "[3a]", "[n7]", "[4]"]
+
+
+def test_record_links_are_found_with_their_lines_and_resolved_by_the_page() -> None:
+    from archivegen.records.links import record_links
+
+    text = "Intro.\n\nSee [D49](record:d49) and\n[note](record:d99#note-4).\n\n[ref]: record:d1\n\n[x][ref]"
+    assert record_links(text) == [("d49", "", 2), ("d99", "note-4", 3), ("d1", "", 5)]
+    out = render_markdown(text, record_url=lambda rid: f"/base/records/{rid}/")
+    hrefs = lxml_html.fragment_fromstring(out, create_parent="div").xpath("//a/@href")
+    assert hrefs == ["/base/records/d49/", "/base/records/d99/#note-4", "/base/records/d1/"]

@@ -112,9 +112,10 @@ def _parse(context: _ParseContext, files: list[str], records: cache.RecordCache,
 
     def fresh(rel: str) -> bool:
         hit = records.files.get(rel)
-        # A record with originals is checked again: its files may have appeared or gone.
+        # A record with originals or text files (issue 15) is read again: its files may have
+        # appeared, gone or changed (a text file's content is part of the record).
         return (hit is not None and hit.key == context.inputs.get(rel) and hit.key != (0, 0)
-                and not (hit.raw is not None and hit.raw.fields.get("files")))
+                and not (hit.raw is not None and (hit.raw.fields.get("files") or hit.raw.fields.get("texts"))))
 
     todo = [rel for rel in files if not fresh(rel)]
     if progress:

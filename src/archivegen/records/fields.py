@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archivegen.records.kinds import Date, Files, Kind, Languages, Names, RecordIds, RightsKey, Text
+from archivegen.records.texts import Contributors, Texts
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,25 @@ FIELDS: tuple[Field, ...] = (
     Field("creators", Names(), "Creators", 'Authors, people or bodies, written `"Family, Given"`.',
           '["Andropov, Yuri Vladimirovich"]', details=True, links_to="people",
           columns=_col("creators", 'Authors, people as "Family, Given".')),
+    Field("contributors", Contributors(), "Contributors",
+          'Others who made the record what it is, each with a MARC relator role (code or label): '
+          '`trl` translator, `trc` transcriber, `edt` editor, `fnd` funder, `dnr` donor…; '
+          'see *Texts and contributors*.',
+          '[{name: "Doe, Jane", role: trl}, {name: "Example Foundation", role: fnd}]', details=True,
+          columns=_col("contributors", 'Contributors as "Name [relator code]".'), imported=False),
     Field("languages", Languages(), "Languages",
           "Languages of the original: names or ISO 639 codes (`Russian`, `ru`, `rus`, `no` for Norwegian), "
           "stored as the ISO 639-1 code where one exists and the English name.", "[Russian]", details=True,
           facet=Facet("languages", "Languages", 6), filters=(Filter("language", "Language", 3),),
           columns=_col("languages", "Languages of the original, ISO 639 codes.")),
+    Field("texts", Texts(), "Texts",
+          "The record's texts: the transcription below (the entry without `file`) and others in files beside the "
+          "record (an original-language transcription, more translations), each with its `language` and, for a "
+          "translation, `translated_from`, `translated_by`, `published_in`; see *Texts and contributors*.",
+          "[{language: English, translated_from: Russian}, {language: Russian, file: x.ru.markdown}]",
+          columns=_col("texts", 'Its texts\' languages, ISO 639 ("en (from ru)" for a translation); '
+                       "the first is the page's."),
+          imported=False),
     Field("people", Names(), "People", 'People mentioned, `"Family, Given"`.', '["Nagy, Imre", "Kádár, János"]',
           details=True, facet=Facet("people", "People", 2), filters=(Filter("person", "Person", 4),),
           columns=_col("people", 'People mentioned, as "Family, Given".')),

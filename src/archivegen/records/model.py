@@ -16,8 +16,22 @@ from archivegen.records.mentions import text_mentions
 from archivegen.records.rights import Rights
 from archivegen.records.settings import Settings
 from archivegen.records.slugs import RESERVED_SLUGS, assign_slugs
+from archivegen.records.texts import Contributor, Text
 
-__all__ = ["Archive", "Language", "Record", "Term", "build_model", "make_record", "record_sort_key"]
+__all__ = ["Archive", "Language", "Link", "Record", "Term", "build_model", "make_record", "record_sort_key"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link from a record's text to another record (``[Document 49](record:ID)``)."""
+
+    target: str
+    """The linked record's id."""
+    path: str
+    """The file the link is written in (the record file or one of its text files)."""
+    line: int
+    fragment: str = ""
+    """What follows '#' ("note-4"), if anything."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +84,14 @@ class Record:
     """Ids of related records (all exist)."""
     files: tuple[str, ...] = ()
     """Original files, relative to the archive folder (all exist, inside the archive)."""
+    texts: tuple[Text, ...] = ()
+    """The record's texts: the body's description first (when given), then the other texts."""
+    contributors: tuple[Contributor, ...] = ()
+    """Contributors with MARC relator roles."""
     body_line: int = 0
     """File line where the body starts (for messages about the body)."""
+    links: tuple[Link, ...] = ()
+    """Links to other records in its texts (``record:ID``), found by validation."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Values of table fields that have no attribute above (do not change it)."""
 
@@ -89,14 +109,15 @@ class Record:
 
 
 #: Record's attributes that are fields of the table (the others go to ``extra``).
-ATTRIBUTES = frozenset(Record.__dataclass_fields__) - {"id", "path", "body", "body_line", "extra"}
+ATTRIBUTES = frozenset(Record.__dataclass_fields__) - {"id", "path", "body", "body_line", "extra", "links"}
 
 
-def make_record(record_id: str, path: str, values: dict[str, Any], body: str = "", body_line: int = 0) -> Record:
+def make_record(record_id: str, path: str, values: dict[str, Any], body: str = "", body_line: int = 0,
+                links: tuple[Link, ...] = ()) -> Record:
     """A Record from every table field's normalised value."""
     known = {k: v for k, v in values.items() if k in ATTRIBUTES}
     extra = {k: v for k, v in values.items() if k not in ATTRIBUTES}
-    return Record(id=record_id, path=path, body=body, body_line=body_line, extra=extra, **known)
+    return Record(id=record_id, path=path, body=body, body_line=body_line, extra=extra, links=links, **known)
 
 
 @dataclass(frozen=True)

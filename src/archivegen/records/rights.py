@@ -11,6 +11,17 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Whom to ask about a rights statement (archive.yaml ``rights.<key>.contact``)."""
+
+    text: str
+    """What to ask and whom ("To request permission for commercial use, contact …")."""
+    email: str = ""
+    url: str = ""
+    """An http(s) page (a contact form), where there is one."""
+
+
+@dataclass(frozen=True)
 class Rights:
     """A rights statement as readers see it."""
 
@@ -22,6 +33,8 @@ class Rights:
     """Canonical URI of the statement or licence (may be empty for a local statement)."""
     text: str
     """Full text shown on the record page."""
+    contact: Contact | None = None
+    """Whom to contact about rights, shown under the text (archive.yaml statements only)."""
 
 
 _RS = "http://rightsstatements.org/vocab/{}/1.0/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -13,7 +14,7 @@ from archivegen.locale import SOURCE, catalogue_code, languages
 from archivegen.problems import Problem, error, warning
 from archivegen.records.fields import FACET_KEYS
 from archivegen.records.load import decode, parse_mapping
-from archivegen.records.rights import Rights
+from archivegen.records.rights import Contact, Rights
 
 #: archive.yaml's keys: the archive's own, and one per browse facet (descriptions of its terms).
 KNOWN_KEYS = {"title", "description", "base_url", "publisher", "language", "rights", "page_size", "recent",
@@ -126,8 +127,10 @@ def _rights(path: str, fields: dict[str, Any], lines: dict[str, int], problems: 
                                   f"expected text for 'label:' and 'text:' (and optionally 'uri:'), found "
                                   f"{_type_name(value)}; e.g. label: Reuse for research"))
             continue
+        contact = _rights_contact(path, lines.get(f"rights.{key}.contact", at), key, value.get("contact"),
+                                  problems)
         rights[str(key)] = Rights(str(key), value["label"].strip(), str(value.get("uri") or "").strip(),
-                                  str(value.get("text") or "").strip())
+                                  str(value.get("text") or "").strip(), contact)
     return rights
 
 
@@ -192,3 +195,29 @@ def _type_name(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     return {list: "a list", dict: "a mapping", bool: "true/false", type(None): "nothing"}.get(type(value), "a value")
+
+
+_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+\Z")
+
+
+def _rights_contact(path: str, at: int, key: str, value: Any, problems: list[Problem]) -> Contact | None:
+    """``contact:`` of a rights statement: text, or {text, email, url}; None when absent or bad."""
+    if value is None:
+        return None
+    name = f"rights.{key}.contact"
+    if isinstance(value, str):
+        value = {"text": value}
+    if not isinstance(value, dict) or not all(isinstance(value.get(k), (str, type(None))) for k in value) \
+            or not str(value.get("text") or "").strip() or set(value) - {"text", "email", "url"}:
+        problems.append(error(path, at, name, f"expected text, or 'text:' with an optional 'email:' or 'url:', "
+                              f"found {_type_name(value)}; e.g. contact: {{text: Ask the archive about rights., "
+                              f"email: rights@example.org}}"))
+        return None
+    email, url = str(value.get("email") or "").strip(), str(value.get("url") or "").strip()
+    if email and not _EMAIL.match(email):
+        problems.append(error(path, at, name, f'email: "{email}" is not an e-mail address; e.g. rights@example.org'))
+        return None
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        problems.append(error(path, at, name, f'url: "{url}" is not an http(s) address; e.g. https://example.org/contact'))
+        return None
+    return Contact(" ".join(str(value["text"]).split()), email, url)

@@ -13,9 +13,11 @@ from typing import Any
 from archivegen.problems import Problem, error, has_errors, warning
 from archivegen.records.fields import BY_NAME, FIELDS, NAMES, REQUIRED, RESERVED
 from archivegen.records.kinds import Context, Date, RecordIds, control_character, normalise_language
+from archivegen.records.links import note_labels, record_links
 from archivegen.records.load import ID_PATTERN, RawRecord
-from archivegen.records.model import Record, make_record
+from archivegen.records.model import Link, Record, make_record
 from archivegen.records.settings import Settings
+from archivegen.records.texts import Text
 
 __all__ = ["cross_check", "normalise_language", "validate_record"]
 
@@ -45,9 +47,26 @@ def validate_record(raw: RawRecord, settings: Settings,
         values[f.name] = f.kind.empty() if parsed is None else parsed
         if f.required and parsed is not None and not f.kind.terms(parsed):
             at.error(f"required, and empty once white space is removed; e.g. '{f.name}: {f.example}'")
+    summary = values.get("summary") or ""
+    if "record:" in summary and record_links(summary):
+        # Summaries are shown in listings and feeds, where record: links are not resolved.
+        problems.append(error(raw.path, raw.lines.get("summary", 1), "summary",
+                              "record: links work in the transcription, not in the summary; link there"))
     if has_errors(problems) or any(not values[name] for name in REQUIRED):
         return None, problems
-    return make_record(raw.id, raw.path, values, raw.body, raw.body_line), problems
+    links = _links(raw, values.get("texts") or ())
+    return make_record(raw.id, raw.path, values, raw.body, raw.body_line, links), problems
+
+
+def _links(raw: RawRecord, texts: tuple[Text, ...]) -> tuple[Link, ...]:
+    """``record:`` links in the body and in the record's text files, with their file and line
+    (whether their targets exist is checked across records: ``cross_check``)."""
+    found = [Link(target, raw.path, raw.body_line + line, fragment)
+             for target, fragment, line in record_links(raw.body)]
+    for text in texts:
+        if text.file:
+            found += [Link(target, text.file, line + 1, fragment) for target, fragment, line in record_links(text.body)]
+    return tuple(found)
 
 
 def _check_body(raw: RawRecord) -> list[Problem]:
@@ -121,6 +140,29 @@ def cross_check(raws: list[RawRecord], records: list[Record]) -> list[Problem]:
     for raw in raws:
         for name in links:
             problems += _missing_ids(raw, name, ids)
+    problems += _check_record_links(records, ids)
+    return problems
+
+
+def _check_record_links(records: list[Record], ids: set[str]) -> list[Problem]:
+    """Every ``record:ID`` link names a record, and a ``#note-N`` fragment one of its notes."""
+    problems: list[Problem] = []
+    by_id = {r.id: r for r in records}
+    for record in records:
+        for link in record.links:
+            if link.target not in ids:
+                close = difflib.get_close_matches(link.target, sorted(ids), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.append(error(link.path, link.line, "body", f'link to "record:{link.target}": no record '
+                                      f"has the id \"{link.target}\"{hint}; write [text](record:ID), ID being a "
+                                      "record's file name without .md"))
+            elif link.fragment.startswith("note-") and link.target in by_id:
+                target = by_id[link.target]
+                labels = {f"note-{label}" for label in note_labels(target.body)}
+                if link.fragment not in labels:
+                    shown = ", ".join(sorted(labels)) or "none"
+                    problems.append(error(link.path, link.line, "body", f'link to "record:{link.target}#'
+                                          f'{link.fragment}": that record has no such note (its notes: {shown})'))
     return problems
 
 

@@ -148,7 +148,32 @@ def csl_item(record: Record, settings: Settings) -> CslItem:
         item["language"] = record.languages[0].code
     if record.summary:
         item["abstract"] = record.summary
+    _translation(record, item)
     return item
+
+
+def translators(record: Record) -> list[str]:
+    """Who translated the record's main text: its text's translated_by, then contributors `trl`."""
+    main = record.texts[0] if record.texts and not record.texts[0].file else None
+    names = list(main.translators) if main else []
+    return names + [c.name for c in record.contributors if c.role == "trl" and c.name not in names]
+
+
+def _translation(record: Record, item: CslItem) -> None:
+    """What the cited text is (issue 15): a translation gets its language, its translators, the
+    original's language and title, and where the translation was published (note)."""
+    main = record.texts[0] if record.texts and not record.texts[0].file else None
+    names = translators(record)
+    if names:
+        item["translator"] = [parse_name(n).csl() for n in names]
+    if main is None or main.translated_from is None:
+        return
+    item["language"] = main.language.code
+    original = next((t for t in record.texts if t.translated_from is None and t.title), None)
+    if original is not None:
+        item["original-title"] = original.title
+    note = f"{main.language.name} translation from {main.translated_from.name}"
+    item["note"] = note + (f"; translation published in {main.published_in}" if main.published_in else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,6 +229,11 @@ def _join_names(names: list[str], and_: str, comma_before_and: bool) -> str:
     if len(names) == 2 and not comma_before_and:
         return f"{names[0]} {and_} {names[1]}"
     return ", ".join(names[:-1]) + f", {and_} {names[-1]}"
+
+
+def join_names(names: list[str]) -> str:
+    """ "A", "A and B", "A, B, and C" (names in running text)."""
+    return _join_names(names, "and", len(names) > 2)
 
 
 def _chicago_date(parts: list[list[int]]) -> str:
@@ -271,6 +301,7 @@ def _chicago(item: CslItem) -> Citation:
         out.quoted(title, ".")
     else:  # the title takes the creator's place
         out.quoted(title, ".")
+    _translated_by(out, item, i18n.gettext("Translated by") + " ", ".")
     out.add(" " + i18n.gettext("In") + " ")
     out.add(item["container-title"], italic=True)
     out.add(". ")
@@ -286,6 +317,14 @@ def _chicago(item: CslItem) -> Citation:
     return out.result()
 
 
+def _translated_by(out: _Out, item: CslItem, words: str, mark: str) -> None:
+    """ "Translated by Given Family." (Chicago) / "…," (MLA): the translators, as CSL styles put them."""
+    names = [name_from_csl(t).natural() for t in item.get("translator", [])]
+    if names:
+        out.add(" " + words + join_names(names))
+        out.end(mark)
+
+
 def _mla(item: CslItem) -> Citation:
     out = _Out()
     names = [name_from_csl(a) for a in item.get("author", [])]
@@ -297,6 +336,7 @@ def _mla(item: CslItem) -> Citation:
         out.end(".")
         out.add(" ")
     out.quoted(item["title"].strip(), ".")
+    _translated_by(out, item, i18n.gettext("Translated by") + " ", ",")
     out.add(" ")
     out.add(item["container-title"], italic=True)
     date = _mla_date(item["issued"]["date-parts"])
@@ -403,8 +443,15 @@ def bibtex(record: Record, settings: Settings) -> str:
         fields.append(("archive", _bib(record.archive)))
     if record.source:
         fields.append(("note", _bib(record.source)))
-    if record.languages:
+    main = record.texts[0] if record.texts and not record.texts[0].file else None
+    if main is not None and main.translated_from is not None:
+        # BibLaTeX: the cited text's language, and the language it was translated from.
+        fields.append(("language", _bib(main.language.name)))
+        fields.append(("origlanguage", _bib(main.translated_from.name)))
+    elif record.languages:
         fields.append(("language", _bib(record.languages[0].name)))
+    if translators(record):
+        fields.append(("translator", " and ".join(_bib(parse_name(n).inverted()) for n in translators(record))))
     if record.subjects:
         fields.append(("keywords", _bib(", ".join(record.subjects))))
     fields.append(("url", urls.absolute(settings, urls.record(record.id))))
@@ -434,6 +481,7 @@ def ris(record: Record, settings: Settings) -> str:
         lines.append(("AN", record.source))  # and AN as the location in the archive
     if record.type:
         lines.append(("M3", record.type))
+    lines += [("A4", parse_name(n).inverted()) for n in translators(record)]  # RIS: translator
     lines += [("LA", lang.name) for lang in record.languages]
     lines += [("KW", s) for s in record.subjects]
     if record.summary:

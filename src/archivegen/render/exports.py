@@ -110,6 +110,9 @@ def feed_view(archive: Archive) -> View:
             "summary": str(render_inline(r.summary)) if r.summary else "",
             "date": i18n.format_date(r.date),
             "authors": list(r.creators),
+            # Which texts the record has (issue 15): "English translation from Russian; Russian original".
+            "texts": "; ".join(t.label + (f" from {t.translated_from.name}" if t.translated_from else "")
+                               for t in r.texts),
         })
     # No uploads: the newest record date; no records at all: the Unix epoch (never the clock).
     updated = max((str(e["updated"]) for e in entries),

@@ -27,7 +27,6 @@ from archivegen.records.authorities import Authority, fold
 from archivegen.records.model import Archive, Record, Term
 from archivegen.render import urls
 from archivegen.render.authority_pages import glossary_path
-from archivegen.render.markdown import render_markdown
 from archivegen.render.page import Page, View
 from archivegen.render.urls import link
 
@@ -185,12 +184,13 @@ def _glossary_for(archive: Archive, collections: tuple[str, ...]) -> Glossary:
     return found
 
 
-def record_glossary(archive: Archive, record: Record) -> View | None:
-    """The record's transcription with abbreviations explained, the abbreviations it uses, and
-    links to its collections' glossaries (None: the archive has no glossary terms)."""
+def record_glossary(archive: Archive, record: Record, body_html: str) -> View | None:
+    """The record's transcription (``body_html``, rendered) with abbreviations explained, the
+    abbreviations it uses, and links to its collections' glossaries (None: the archive has no
+    glossary terms)."""
     if not archive.authorities.entries:
         return None
-    body, used = _glossary_for(archive, record.collections).explain(render_markdown(record.body))
+    body, used = _glossary_for(archive, record.collections).explain(body_html)
     links = []
     for name in record.collections:
         term = archive.terms.get("collections", {}).get(name)

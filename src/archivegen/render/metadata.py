@@ -14,7 +14,7 @@ from typing import Any
 from archivegen.records.model import Record
 from archivegen.records.settings import Settings
 from archivegen.render import urls
-from archivegen.render.citations import parse_name
+from archivegen.render.citations import parse_name, translators
 
 Meta = list[tuple[str, str]]
 
@@ -44,7 +44,9 @@ def highwire(record: Record, settings: Settings) -> Meta:
     meta.append(("citation_publisher", settings.publisher or settings.title))
     meta.append(("citation_public_url", url))
     meta.append(("citation_abstract_html_url", url))
-    meta += [("citation_language", lang.code) for lang in record.languages]
+    # The language of the text cited (a translation's, as in the CSL item), else the original's.
+    main = record.texts[0] if record.texts and not record.texts[0].file else None
+    meta += [("citation_language", lang.code) for lang in ((main.language,) if main else record.languages)]
     meta += [("citation_keywords", s) for s in record.subjects]
     meta += [("citation_pdf_url", urls.absolute(settings, urls.record_file(record.id, f.rsplit("/", 1)[-1])))
              for f in record.files if f.lower().endswith(".pdf")]
@@ -61,6 +63,7 @@ def dublin_core(record: Record, settings: Settings) -> Meta:
     meta.append(("DC.format", "text/html"))
     meta.append(("DC.identifier", urls.absolute(settings, urls.record(record.id))))
     meta += [("DC.language", lang.code) for lang in record.languages]
+    meta += [("DC.contributor", c.name) for c in record.contributors]
     meta += [("DC.subject", s) for s in record.subjects]
     meta += [("DC.coverage", p) for p in record.places]
     if record.summary:
@@ -119,7 +122,37 @@ def json_ld(record: Record, settings: Settings) -> dict[str, Any]:
                              **({"url": record.rights.uri} if record.rights.uri else {})}
     if settings.publisher:
         data["publisher"] = {"@type": "Organization", "name": settings.publisher}
+    _texts(record, data)
     return data
+
+
+def _texts(record: Record, data: dict[str, Any]) -> None:
+    """Which text the page is (issue 15): a translation names its language, its translators and the
+    work it translates; other texts are parts; contributors carry their MARC relator role."""
+    main = record.texts[0] if record.texts and not record.texts[0].file else None
+    if main is not None:
+        data["inLanguage"] = main.language.code
+    if main is not None and main.translated_from is not None:
+        original = next((t for t in record.texts if t.translated_from is None), None)
+        work: dict[str, Any] = {"@type": "CreativeWork", "inLanguage": main.translated_from.code}
+        if original is not None and original.title:
+            work["name"] = original.title
+        data["translationOfWork"] = work
+        if main.published_in:
+            data["citation"] = main.published_in
+    names = translators(record)
+    if names:
+        data["translator"] = [_agent(n) for n in names]
+    others = [t for t in record.texts if t.file]
+    if others:
+        data["hasPart"] = [{"@type": "CreativeWork", "inLanguage": t.language.code, "name": t.label,
+                            **({"translator": [_agent(n) for n in t.translators]} if t.translators else {})}
+                           for t in others]
+    if record.contributors:
+        # schema.org's Role wraps a contributor with the MARC relator term for its part.
+        data["contributor"] = [{"@type": "Role", "roleName": c.role_label,
+                                "url": f"http://id.loc.gov/vocabulary/relators/{c.role}",
+                                "contributor": _agent(c.name)} for c in record.contributors]
 
 
 def head(record: Record, settings: Settings) -> dict[str, Any]:

@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from archivegen.records.fields import FIELDS, Field
 from archivegen.records.kinds import Date
 from archivegen.records.model import Archive, Record
+from archivegen.records.texts import Text
 from archivegen.render import citations, glossaries, i18n, maps, metadata, urls
 from archivegen.render import search_page as search
 from archivegen.render.browse import collection_neighbours, recently_added, record_breadcrumbs
 from archivegen.render.listing import record_summary
+from archivegen.render.markdown import render_markdown
 from archivegen.render.page import Page, View
 from archivegen.render.urls import link
 
@@ -36,8 +40,77 @@ def _detail_terms(archive: Archive, record: Record, f: Field) -> list[dict[str, 
     return [{"text": text, "url": ""} for text in f.kind.terms(value)]
 
 
+def _credit(text: Text | None) -> str:
+    """A text's credit line: "Translated from Russian by Jane Doe. Published in …"."""
+    if text is None or not text.is_translation:
+        return ""
+    assert text.translated_from is not None
+    names = [citations.parse_name(n).natural() for n in text.translators]
+    by = f" by {citations.join_names(names)}" if names else ""
+    published = f" Translation published in {text.published_in.rstrip('.')}." if text.published_in else ""
+    return f"Translated from {text.translated_from.name}{by}.{published}"
+
+
+def _text_ids(record: Record) -> list[str]:
+    """Each text's anchor ("text-en", "text-ru"; "text-en-2" for a second English text)."""
+    ids: list[str] = []
+    for text in texts_of(record):
+        base = f"text-{text.language.code if text else 'main'}"
+        same = sum(1 for i in ids if i == base or i.startswith(base + "-"))
+        ids.append(f"{base}-{same + 1}" if same else base)
+    return ids
+
+
+def texts_of(record: Record) -> list[Text | None]:
+    """The record's texts as the page shows them: its body first (None: a body nothing describes)."""
+    texts: list[Text | None] = list(record.texts)
+    if not texts or texts[0] is None or texts[0].file:  # Texts sorts the body's entry first
+        texts.insert(0, None)
+    return texts
+
+
+def texts_view(archive: Archive, record: Record) -> list[dict[str, Any]]:
+    """The record's texts, rendered: its body first, then the texts of its files."""
+    s = archive.settings
+
+    def resolve(rid: str) -> str:  # record: links (validated: the record exists)
+        return urls.url(s, urls.record(rid))
+
+    out = []
+    for i, (text, anchor) in enumerate(zip(texts_of(record), _text_ids(record), strict=True)):
+        body = record.body if text is None or not text.file else text.body
+        # The first text's notes keep plain ids (#note-4): the links in other records point there.
+        prefix = "" if i == 0 else anchor.removeprefix("text-")
+        out.append({
+            "id": anchor, "lang": text.language.code if text else "",
+            "label": text.label if text else "Transcription", "credit": _credit(text),
+            "title": text.title if text else "",
+            "html": (html := Markup(render_markdown(body, prefix, resolve))),
+            "notes": 'class="footnotes"' in html,  # the page then loads texts.css (note labels)
+        })
+    return out
+
+
+def referrers(archive: Archive, record_id: str) -> tuple[str, ...]:
+    """Ids of the records whose texts link to ``record_id``, in archive order (computed once a build)."""
+    table: dict[str, tuple[str, ...]] | None = archive.memo.get("referrers")
+    if table is None:
+        found: dict[str, list[str]] = {}
+        for r in archive.records:
+            for target in dict.fromkeys(link.target for link in r.links):
+                if target != r.id:
+                    found.setdefault(target, []).append(r.id)
+        table = archive.memo["referrers"] = {k: tuple(v) for k, v in found.items()}
+    return table.get(record_id, ())
+
+
 def record_view(archive: Archive, record: Record) -> View:
     s = archive.settings
+    texts = texts_view(archive, record)
+    # Abbreviations explained where they stand, in the record's own text (issue 16).
+    glossary = glossaries.record_glossary(archive, record, texts[0]["html"])
+    if glossary is not None:
+        texts[0]["html"] = glossary["body"]
     rows: list[dict[str, Any]] = []
 
     for f in FIELDS:
@@ -56,7 +129,6 @@ def record_view(archive: Archive, record: Record) -> View:
         "record": {
             **record_summary(archive, record),
             "edtf": record.date.edtf,
-            "body": record.body,
             "classification": record.classification,
             "languages": [{"code": lang.code, "name": lang.name} for lang in record.languages],
             "uploaded": i18n.format_date(record.uploaded) if record.uploaded else "",
@@ -64,14 +136,17 @@ def record_view(archive: Archive, record: Record) -> View:
         },
         "rows": rows,
         "files": files,
+        "texts": texts,
         "related": related,
-        "rights": {"label": rights.label, "uri": rights.uri, "text": rights.text} if rights else None,
+        "referenced_by": [record_summary(archive, archive.by_id[r]) for r in referrers(archive, record.id)],
+        "rights": {"label": rights.label, "uri": rights.uri, "text": rights.text,
+                   "contact": vars(rights.contact) if rights.contact else None} if rights else None,
         "citation": citations.view(record, s),
         "meta": metadata.head(record, s),
         "search": search.record_fields(record),
         "breadcrumbs": record_breadcrumbs(archive, record),
         "neighbours": collection_neighbours(archive, record),
-        "glossary": glossaries.record_glossary(archive, record),
+        "glossary": glossary,
         "map": maps.record_map(archive, record),
         "extra": {},
     }
@@ -93,7 +168,10 @@ def home_view(archive: Archive) -> View:
 
 
 def record_page(archive: Archive, record: Record) -> Page:
-    return Page(urls.record(record.id), "record.html", lambda: record_view(archive, record), (record.id,))
+    # The records that link to it are listed on it ("Referenced by"): declared, so that a change
+    # to one of them, or to who links here, re-renders the page in an incremental build.
+    return Page(urls.record(record.id), "record.html", lambda: record_view(archive, record),
+                (record.id, *referrers(archive, record.id)))
 
 
 def plan_home(archive: Archive) -> list[Page]:
