@@ -135,7 +135,7 @@ def _search(chromium: Any, url: str) -> None:
         page.fill("#site-search", "legation telegram")
         page.press("#site-search", "Enter")
         page.wait_for_url(re.compile(r"/search/\?q=legation"))
-        hit = page.locator("a[href$='records/example-legation-telegram-1956/']").first
+        hit = page.locator("a[href*='records/example-legation-telegram-1956/']").first
         hit.wait_for()
         hit.click()
         page.wait_for_url(re.compile(r"/records/example-legation-telegram-1956/$"))
