@@ -165,3 +165,21 @@ def test_the_page_with_a_scan_is_valid_html(built: Path) -> None:
     from test_html_valid import run_vnu
 
     assert run_vnu(built / "records" / "scanned") == []
+
+
+def test_a_scan_replaced_by_a_larger_one_gives_what_a_clean_build_gives(tmp_path: Path) -> None:
+    """Incremental equals clean: the record's file list is unchanged, only the scan's size."""
+    root = scan_archive(tmp_path / "archive")
+    site = root / "site"
+    build_archive(root, site)
+    with Image.open(SCAN) as im:
+        im.resize((768, 382)).save(root / "documents" / "page.png")
+    build_archive(root, site)
+    build_archive(root, tmp_path / "clean")
+    folder = Path("records/scanned")
+    for rel in ("manifest.json", "iiif/page-png/info.json", "index.html", "iiif/page-png/full/400,199/0/default.jpg",
+                "iiif/page-png/full/max/0/default.jpg"):
+        assert (site / folder / rel).read_bytes() == (tmp_path / "clean" / folder / rel).read_bytes(), rel
+    assert json.loads((site / folder / "manifest.json").read_text("utf-8"))["items"][0]["width"] == 768
+    assert 'src="/archive/records/scanned/iiif/page-png/full/400,199/0/default.jpg"' in \
+        (site / folder / "index.html").read_text("utf-8")

@@ -209,7 +209,8 @@ def render_site(build: Build) -> Rendered:
 def _render_site(build: Build) -> Rendered:
     archive, problems = _load(build)
     archive.memo["image_sizes"] = _image_sizes(build, archive)
-    keys = deps.record_keys(archive.records, build.inputs, build.last.record_keys, archive.text_mentions)
+    keys = deps.record_keys(archive.records, build.inputs, build.last.record_keys, archive.text_mentions,
+                            archive.memo["image_sizes"])
     changes = deps.changes(keys, build.last.record_keys) if build.incremental else deps.Changes()
     terms = deps.term_table(archive)
     build.progress.stage("plan")
