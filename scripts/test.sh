@@ -6,6 +6,9 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q -U pip
 .venv/bin/python -m pip install -q -e '.[test]'
 if [ -f package.json ]; then npm ci --no-audit --no-fund --silent; fi
+# Types and lint first (pyproject.toml configures both): a new finding fails CI like a failing test.
+.venv/bin/ruff check src tests bench scripts
+.venv/bin/mypy
 # Two workers; a test module marked xdist_group (the accessibility matrix) stays on one worker.
 # Pass -n 0 to run in one process.
 exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

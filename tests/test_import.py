@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -57,6 +58,8 @@ def test_import_round_trips_the_sample_records(tmp_path: Path, sample_site: Path
         rows.append(row)
     spreadsheet = write_csv(tmp_path / "records.csv", rows, COLUMNS)
     root = make_archive(tmp_path / "fresh", {}, (REPO / "archive.yaml").read_text())
+    # The sample's authority files are not records: they come along as they are.
+    shutil.copytree(REPO / "authorities", root / "authorities")
 
     proc = run_cli("import", str(spreadsheet), "--root", str(root))
     assert proc.returncode == 0, proc.stderr

@@ -25,7 +25,7 @@ from archivegen.commands.new import fresh_id, taken_ids
 from archivegen.problems import Problem, Severity, error, sort_problems, warning
 from archivegen.records.fields import BY_NAME, FIELDS
 from archivegen.records.load import ID_PATTERN, RawRecord, decode, find_documents, parse_record, read_record
-from archivegen.records.settings import load_settings
+from archivegen.records.settings import Settings, load_settings
 from archivegen.records.validate import cross_check, validate_record
 from archivegen.render.exports import FORMULA_START
 
@@ -80,88 +80,17 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
     settings, problems = load_settings(root)
     if settings is None:
         return [], problems
-    text, found = decode(name, csv_path.read_bytes())  # utf-8-sig: Excel's "CSV UTF-8" BOM
-    if text is None:
-        return [], [error(name, p.line, "encoding", p.message + ' (in Excel: Save As "CSV UTF-8")')
-                    for p in found]
-    # Excel saves "CSV" with ';' between cells where the decimal mark is a comma, and some
-    # exports use tabs: the header line (field names: no commas inside) tells which.
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
-    # Python's csv module refuses cells over 128 KB by default: a long transcription is one cell.
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        return [], [error(name, 1, "header", "no header row; the first row names the fields, e.g. "
-                          "title,date,people,body")]
-    header = [cell.strip().lower() for cell in rows[0]]
-    problems = _check_header(name, header)
-    if problems:
+    sheet, problems = _read_sheet(name, csv_path)
+    if sheet is None:
         return [], problems
-
-    existing: list[RawRecord] = []
-    if (root / "documents").is_dir():
-        for file in find_documents(root):
-            raw, _ = read_record(root, file)
-            if raw is not None:
-                existing.append(raw)
+    header, rows = sheet
     taken = taken_ids(root)
-
-    planned: list[Row] = []
-    new_raws: list[RawRecord] = []
-    row_of: dict[str, int] = {}
-    explicit_ids: dict[str, int] = {}
-    blank: list[int] = []
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            blank.append(number)
-            continue
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            problems.append(error(name, number, "row", f"has {len(cells)} cells but the header names "
-                                  f"{len(header)} columns; is a ';' or a quote missing?"))
-            continue
-        values = {key: _unescape(cell.replace("\r\n", "\n").replace("\r", "\n").strip())
-                  for key, cell in zip(header, cells, strict=False)}
-        problems += _formula_warnings(name, number, values)
-        fields: dict[str, Any] = {}
-        for key in ORDER:
-            value = values.get(key, "")
-            if not value:
-                continue
-            if BY_NAME[key].kind.multi:
-                # One item per line when the cell has line breaks (Alt+Enter in Excel), which
-                # lets an item contain ';'; otherwise items are separated by ';'.
-                parts = value.split("\n") if "\n" in value else value.split(";")
-                items = [item.strip() for item in parts if item.strip()]
-                if items:
-                    fields[key] = items
-            else:
-                fields[key] = value
-        body = next((values[c] for c in BODY_COLUMNS if values.get(c)), "")
-        record_id = values.get("id", "")
-        if record_id and not ID_PATTERN.match(record_id):
-            # The id becomes a file name: "../x" or "a/b" would write outside documents/ (issue 20).
-            problems.append(error(name, number, "id", f'"{record_id}" is not a valid record id: use letters, '
-                                  "digits, '.', '_' and '-', starting with a letter or digit "
-                                  "(e.g. andropov-1956-11-01)"))
-            continue
-        if record_id:
-            key = record_id.casefold()
-            if key in taken:
-                problems.append(error(name, number, "id", f'"{record_id}" is already used by a record under '
-                                      "documents/; existing files are never replaced"))
-                continue
-            if key in explicit_ids:
-                problems.append(error(name, number, "id", f'"{record_id}" is also the id of row '
-                                      f"{explicit_ids[key]}; ids must be unique"))
-                continue
-            explicit_ids[key] = number
-        title = fields.get("title", "")
-        planned.append(Row(number, record_id, "", record_file(fields, body), title))
-
+    planned, explicit_ids, blank = _plan_rows(name, header, rows, taken, problems)
     # Ids from titles come after the explicit ones, so that a title never takes an id a later
     # row asks for by name.
     taken |= set(explicit_ids)
+    new_raws: list[RawRecord] = []
+    row_of: dict[str, int] = {}
     for row in planned:
         if not row.id:
             if not row.title:
@@ -172,28 +101,133 @@ def plan_import(root: Path, csv_path: Path) -> tuple[list[Row], list[Problem]]:
             taken.add(row.id.casefold())
         row.rel = f"documents/{row.id}.md"
         row_of[row.rel] = row.row
-        raw, found = parse_record(row.rel, row.text)
-        problems += [_at_row(name, row.row, p) for p in found]
-        if raw is None:
-            continue
-        new_raws.append(raw)
-        _, found = validate_record(raw, settings, root)
-        date = raw.fields.get("date")
-        if isinstance(date, str) and _SPREADSHEET_DATE.fullmatch(date):
-            # Excel's habit of rewriting dates deserves a clearer word than the EDTF parser's.
-            found = [p for p in found if p.field != "date"]
-            found.append(error(row.rel, 0, "date", f'"{date}" is a spreadsheet-style date; write it as '
-                               "EDTF, e.g. 1956-11-01 (format the date column as Text so Excel keeps it)"))
-        problems += [_at_row(name, row.row, p) for p in found]
+        raw = _check_row(name, row, settings, root, problems)
+        if raw is not None:
+            new_raws.append(raw)
     # Cross-record checks (related ids exist, ids unique) over the archive as it will be; only
     # the new records' problems are the import's business.
-    for p in cross_check(existing + new_raws, []):
+    for p in cross_check(_existing(root) + new_raws, []):
         if p.path in row_of:
             problems.append(_at_row(name, row_of[p.path], p))
     for number in blank:
         problems.append(warning(name, number, "row", "empty row, skipped"))
     planned = [row for row in planned if row.rel]
     return planned, sort_problems(problems)
+
+
+def _read_sheet(name: str, csv_path: Path) -> tuple[tuple[list[str], list[list[str]]] | None, list[Problem]]:
+    """The header (field names, lower case) and the rows, or the problems that stop the import."""
+    text, found = decode(name, csv_path.read_bytes())  # utf-8-sig: Excel's "CSV UTF-8" BOM
+    if text is None:
+        return None, [error(name, p.line, "encoding", p.message + ' (in Excel: Save As "CSV UTF-8")')
+                      for p in found]
+    # Excel saves "CSV" with ';' between cells where the decimal mark is a comma, and some
+    # exports use tabs: the header line (field names: no commas inside) tells which.
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
+    # Python's csv module refuses cells over 128 KB by default: a long transcription is one cell.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        return None, [error(name, 1, "header", "no header row; the first row names the fields, e.g. "
+                            "title,date,people,body")]
+    header = [cell.strip().lower() for cell in rows[0]]
+    problems = _check_header(name, header)
+    return (None if problems else (header, rows[1:])), problems
+
+
+def _existing(root: Path) -> list[RawRecord]:
+    """The archive's records as they are (for the checks across records)."""
+    existing: list[RawRecord] = []
+    if (root / "documents").is_dir():
+        for file in find_documents(root):
+            raw, _ = read_record(root, file)
+            if raw is not None:
+                existing.append(raw)
+    return existing
+
+
+def _plan_rows(name: str, header: list[str], rows: list[list[str]], taken: set[str],
+               problems: list[Problem]) -> tuple[list[Row], dict[str, int], list[int]]:
+    """A planned file per row (ids still to make where the row has none), the explicit ids and
+    the blank rows; the rows' problems are added to ``problems``."""
+    planned: list[Row] = []
+    explicit_ids: dict[str, int] = {}
+    blank: list[int] = []
+    for number, cells in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in cells):
+            blank.append(number)
+            continue
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            problems.append(error(name, number, "row", f"has {len(cells)} cells but the header names "
+                                  f"{len(header)} columns; is a ';' or a quote missing?"))
+            continue
+        values = {key: _unescape(cell.replace("\r\n", "\n").replace("\r", "\n").strip())
+                  for key, cell in zip(header, cells, strict=False)}
+        problems += _formula_warnings(name, number, values)
+        record_id = values.get("id", "")
+        problem = _id_problem(record_id, taken, explicit_ids)
+        if problem:
+            problems.append(error(name, number, "id", problem))
+            continue
+        if record_id:
+            explicit_ids[record_id.casefold()] = number
+        fields = _fields(values)
+        body = next((values[c] for c in BODY_COLUMNS if values.get(c)), "")
+        planned.append(Row(number, record_id, "", record_file(fields, body), fields.get("title", "")))
+    return planned, explicit_ids, blank
+
+
+def _fields(values: dict[str, str]) -> dict[str, Any]:
+    """A row's cells as front matter values, in the field table's order."""
+    fields: dict[str, Any] = {}
+    for key in ORDER:
+        value = values.get(key, "")
+        if not value:
+            continue
+        if BY_NAME[key].kind.multi:
+            # One item per line when the cell has line breaks (Alt+Enter in Excel), which
+            # lets an item contain ';'; otherwise items are separated by ';'.
+            parts = value.split("\n") if "\n" in value else value.split(";")
+            items = [item.strip() for item in parts if item.strip()]
+            if items:
+                fields[key] = items
+        else:
+            fields[key] = value
+    return fields
+
+
+def _id_problem(record_id: str, taken: set[str], explicit_ids: dict[str, int]) -> str:
+    """Why a row's own id cannot be used ('' when it can, or when the row has none)."""
+    if not record_id:
+        return ""
+    if not ID_PATTERN.match(record_id):
+        # The id becomes a file name: "../x" or "a/b" would write outside documents/ (issue 20).
+        return (f'"{record_id}" is not a valid record id: use letters, digits, \'.\', \'_\' and \'-\', '
+                "starting with a letter or digit (e.g. andropov-1956-11-01)")
+    key = record_id.casefold()
+    if key in taken:
+        return f'"{record_id}" is already used by a record under documents/; existing files are never replaced'
+    if key in explicit_ids:
+        return f'"{record_id}" is also the id of row {explicit_ids[key]}; ids must be unique'
+    return ""
+
+
+def _check_row(name: str, row: Row, settings: Settings, root: Path, problems: list[Problem]) -> RawRecord | None:
+    """Parse and validate a planned file as `check` would; its problems, at its row, go to ``problems``."""
+    raw, found = parse_record(row.rel, row.text)
+    problems += [_at_row(name, row.row, p) for p in found]
+    if raw is None:
+        return None
+    _, found = validate_record(raw, settings, root)
+    date = raw.fields.get("date")
+    if isinstance(date, str) and _SPREADSHEET_DATE.fullmatch(date):
+        # Excel's habit of rewriting dates deserves a clearer word than the EDTF parser's.
+        found = [p for p in found if p.field != "date"]
+        found.append(error(row.rel, 0, "date", f'"{date}" is a spreadsheet-style date; write it as '
+                           "EDTF, e.g. 1956-11-01 (format the date column as Text so Excel keeps it)"))
+    problems += [_at_row(name, row.row, p) for p in found]
+    return raw
 
 
 def import_fails(problems: list[Problem], strict: bool = False) -> bool:

@@ -160,7 +160,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         found = self._read(rel)
         if found == "dir":
             return self._redirect(quote(path, safe=_PATH_SAFE) + "/")
-        if found is None:
+        if found is None or isinstance(found, str):
             return self._not_found(head, f"Nothing is built at {path}")
         data, ctype = found
         if ctype.startswith("text/html"):
@@ -466,7 +466,7 @@ def serve(root: Path, port: int = 8000, *, base_url: str | None = None, index: b
         threading.Thread(target=server.serve_forever, daemon=True, name="archivegen-http").start()
         watcher.start()  # before the first build, so a save during it is not missed
         _rebuild(root, state, base_url, index, epoch, count, cache_dir)
-        host, bound = server.server_address[:2]
+        host, bound = server.socket.getsockname()[:2]
         _say(f"serving http://{host}:{bound}{base_path}  (watching documents/, templates/, authorities/, "
              "archive.yaml; Ctrl-C to stop)")
         while True:
