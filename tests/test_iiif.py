@@ -62,7 +62,7 @@ def test_the_manifest_has_what_presentation_3_requires(built: Path) -> None:
 
 
 def test_info_json_lists_sizes_that_exist_with_those_pixels(built: Path) -> None:
-    folder = built / "records" / "scanned" / "iiif" / "page-png"
+    folder = built / "records" / "scanned" / "iiif" / "page.png"
     info = json.loads((folder / "info.json").read_text("utf-8"))
     assert info["profile"] == "level0" and info["type"] == "ImageService3"
     assert (info["width"], info["height"]) == (384, 191)
@@ -77,7 +77,7 @@ def test_a_wide_scan_gets_reduced_sizes_and_identical_bytes_on_a_second_build(tm
         im.resize((1536, 764)).save(root / "documents" / "wide.png")
     build_archive(root, tmp_path / "one")
     build_archive(root, tmp_path / "two")
-    folder = "records/wide/iiif/wide-png"
+    folder = "records/wide/iiif/wide.png"
     info = json.loads((tmp_path / "one" / folder / "info.json").read_text("utf-8"))
     assert [(s["width"], s["height"]) for s in info["sizes"]] == [(400, 199), (1200, 597), (1536, 764)]
     for size in ("400,199", "1200,597", "max"):
@@ -91,7 +91,7 @@ def test_an_unchanged_scan_is_not_processed_again(tmp_path: Path) -> None:
     root = scan_archive(tmp_path / "archive")
     site = root / "site"
     build_archive(root, site)
-    derivative = site / "records" / "scanned" / "iiif" / "page-png" / "full" / "max" / "0" / "default.jpg"
+    derivative = site / "records" / "scanned" / "iiif" / "page.png" / "full" / "max" / "0" / "default.jpg"
     before = derivative.stat()
     doc = root / "documents" / "scanned.md"
     doc.write_text(doc.read_text("utf-8").replace("Body text.", "Body text, edited."), "utf-8")
@@ -106,7 +106,7 @@ def test_an_unchanged_scan_is_not_processed_again(tmp_path: Path) -> None:
 
 def test_the_record_page_shows_the_scan_and_links_the_manifest(built: Path) -> None:
     html = (built / "records" / "scanned" / "index.html").read_text("utf-8")
-    assert 'src="/archive/records/scanned/iiif/page-png/full/max/0/default.jpg"' in html
+    assert 'src="/archive/records/scanned/iiif/page.png/full/max/0/default.jpg"' in html
     assert 'href="/archive/records/scanned/manifest.json"' in html
     assert 'href="/archive/records/scanned/notes.pdf"' in html
 
@@ -177,9 +177,9 @@ def test_a_scan_replaced_by_a_larger_one_gives_what_a_clean_build_gives(tmp_path
     build_archive(root, site)
     build_archive(root, tmp_path / "clean")
     folder = Path("records/scanned")
-    for rel in ("manifest.json", "iiif/page-png/info.json", "index.html", "iiif/page-png/full/400,199/0/default.jpg",
-                "iiif/page-png/full/max/0/default.jpg"):
+    for rel in ("manifest.json", "iiif/page.png/info.json", "index.html", "iiif/page.png/full/400,199/0/default.jpg",
+                "iiif/page.png/full/max/0/default.jpg"):
         assert (site / folder / rel).read_bytes() == (tmp_path / "clean" / folder / rel).read_bytes(), rel
     assert json.loads((site / folder / "manifest.json").read_text("utf-8"))["items"][0]["width"] == 768
-    assert 'src="/archive/records/scanned/iiif/page-png/full/400,199/0/default.jpg"' in \
+    assert 'src="/archive/records/scanned/iiif/page.png/full/400,199/0/default.jpg"' in \
         (site / folder / "index.html").read_text("utf-8")

@@ -29,8 +29,9 @@ def is_image(name: str) -> bool:
 
 
 def image_path(record_id: str, name: str) -> str:
-    """The image's IIIF base (its info.json is under it): records/<id>/iiif/<name with - for .>."""
-    return urls.record_file(record_id, "iiif/" + PurePosixPath(name).name.replace(".", "-"))
+    """The image's IIIF base (its info.json is under it): records/<id>/iiif/<file name>/. File
+    names are unique in a record (records/kinds.py), so are these."""
+    return urls.record_file(record_id, "iiif/" + PurePosixPath(name).name)
 
 
 def sizes(full: Size) -> list[Size]:
