@@ -37,12 +37,14 @@ _PAGED = re.compile(r"page/[0-9]+/\Z")
 
 def record_keys(records: Iterable[Record], inputs: Mapping[str, StatKey],
                 last: Mapping[str, RecordKey],
-                text_mentions: Mapping[tuple[str, str], tuple[str, ...]] | None = None) -> dict[str, RecordKey]:
+                text_mentions: Mapping[tuple[str, str], tuple[str, ...]] | None = None,
+                image_sizes: Mapping[str, tuple[int, int]] | None = None) -> dict[str, RecordKey]:
     """Per record: (source path, stat key, digest of everything but the body).
 
     The digest is reused from the last build while the file's stat key is unchanged. Whom a
     transcription mentions (``Archive.text_mentions``) shows on those people's pages ("mentioned
     in the text of N more records"): it counts as metadata, so such an edit is not body-only.
+    The sizes of its page images (``image_sizes``) are metadata too: its manifest shows them.
     """
     mentions: dict[str, list[tuple[str, str]]] = {}
     for key, ids in (text_mentions or {}).items():
@@ -51,6 +53,9 @@ def record_keys(records: Iterable[Record], inputs: Mapping[str, StatKey],
     keys: dict[str, RecordKey] = {}
     for r in records:
         stat = inputs.get(r.path, (0, 0))
+        images = [image_sizes[f] for f in r.files if f in image_sizes] if image_sizes else []
+        if images and stat != (0, 0):  # a scan's new size makes the key new, as an edit would
+            stat = stat + tuple(n for size in images for n in size)
         if any(t.file for t in r.texts):
             # Its text files (issue 15) are part of it: the digest is computed again every build.
             stat = (0, 0)
@@ -58,7 +63,8 @@ def record_keys(records: Iterable[Record], inputs: Mapping[str, StatKey],
         if before is not None and len(before) == 3 and before[:2] == (r.path, stat) and stat != (0, 0):
             keys[r.id] = before
         else:
-            meta = hashlib.sha256(repr(replace(r, body="")).encode() + repr(mentions.get(r.id)).encode()).digest()
+            meta = hashlib.sha256(repr(replace(r, body="")).encode() + repr(mentions.get(r.id)).encode()
+                                  + repr(images).encode()).digest()
             keys[r.id] = (r.path, stat, meta)
     return keys
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import jinja2
 
-from archivegen.build import cache, deps, leftovers, workers, write
+from archivegen.build import cache, deps, images, leftovers, workers, write
 from archivegen.build.cache import BuildState, PageEntry, StatKey
 from archivegen.build.detached import finish_alone
 from archivegen.build.lock import archive_lock
@@ -35,7 +35,7 @@ from archivegen.problems import (
 )
 from archivegen.progress import Progress
 from archivegen.records.model import Archive
-from archivegen.render import urls
+from archivegen.render import iiif, urls
 from archivegen.render.environment import make_env, render_page
 from archivegen.render.page import Page
 from archivegen.render.plan import check_duplicate_paths, plan_pages
@@ -208,13 +208,14 @@ def render_site(build: Build) -> Rendered:
 
 def _render_site(build: Build) -> Rendered:
     archive, problems = _load(build)
-    keys = deps.record_keys(archive.records, build.inputs, build.last.record_keys, archive.text_mentions)
+    archive.memo["image_sizes"] = _image_sizes(build, archive)
+    keys = deps.record_keys(archive.records, build.inputs, build.last.record_keys, archive.text_mentions,
+                            archive.memo["image_sizes"])
     changes = deps.changes(keys, build.last.record_keys) if build.incremental else deps.Changes()
     terms = deps.term_table(archive)
     build.progress.stage("plan")
     pages, todo = _plan(build, archive, problems, changes, terms)
-    copies = {urls.record_file(r.id, Path(rel).name): (rel, build.inputs.get(rel) or cache.file_key(build.root / rel))
-              for r in archive.records for rel in r.files}
+    copies = _copies(build, archive)
     planned = set(build.last.pages) if changes.bodies_only else {urls.output_file(p.path) for p in pages}
     # Rendering makes short-lived cycles (Jinja): collect again, but only among new objects: the
     # loaded archive and the plan are frozen (a collection over them costs ~60 % of rendering
@@ -236,6 +237,38 @@ def _render_site(build: Build) -> Rendered:
         removed=deps.removed_outputs(build.last.pages, build.last.copies, planned, copies),
         changed_pages=changed_pages, staging=staging, marks=build.progress.marks, records=state.records,
         problems=problems, copies=copies)
+
+
+def _image_sizes(build: Build, archive: Archive) -> dict[str, iiif.Size]:
+    """Each page image in ``files`` that Pillow reads -> its size (from its header: cheap)."""
+    found: dict[str, iiif.Size] = {}
+    for rel in sorted({rel for r in archive.records for rel in r.files if iiif.is_image(rel)}):
+        size = images.read_size(build.root / rel)
+        if size is not None:
+            found[rel] = size
+    return found
+
+
+def _copies(build: Build, archive: Archive) -> dict[str, tuple[str, StatKey]]:
+    """Output file -> (its source, the source's stat key): the originals and their IIIF sizes."""
+    sizes: dict[str, iiif.Size] = archive.memo["image_sizes"]
+    copies: dict[str, tuple[str, StatKey]] = {}
+    for r in archive.records:
+        for rel in r.files:
+            source = (rel, build.inputs.get(rel) or cache.file_key(build.root / rel))
+            copies[urls.record_file(r.id, Path(rel).name)] = source
+            if rel in sizes:
+                copies.update(dict.fromkeys(iiif.outputs(r.id, Path(rel).name, sizes[rel]), source))
+    return copies
+
+
+def _write_original(build: Build, done: Rendered, staging: Path, file: str) -> None:
+    """Copy an original, or write one of its IIIF sizes."""
+    src = build.root / done.copies[file][0]
+    if "/iiif/" in file:
+        images.write_derivative(src, staging, file)
+    else:
+        write.copy_file(src, staging, file)
 
 
 def _load(build: Build) -> tuple[Archive, list[Problem]]:
@@ -376,7 +409,7 @@ def _swap_in(build: Build, done: Rendered, staging: Path) -> None:
     """A full build: copy the originals, index the staged site, swap it in whole."""
     build.progress.stage("write")
     for file in done.copy_now:
-        write.copy_file(build.root / done.copies[file][0], staging, file)
+        _write_original(build, done, staging, file)
     if build.index:
         build.progress.stage("index", 1)
         search_index.build_index(staging, cache=build.folder / "search")
@@ -392,7 +425,7 @@ def _commit_changes(build: Build, done: Rendered, staging: Path, marker: Path) -
     for file, data in done.changed_pages.items():
         write.write_file(staging, file, data)
     for file in done.copy_now:
-        write.copy_file(build.root / done.copies[file][0], staging, file)
+        _write_original(build, done, staging, file)
     files = sorted(set(done.written) | set(done.copy_now))
     folders: list[str] = []
     if build.index:

@@ -22,7 +22,7 @@ from typing import Any
 from archivegen.records.fields import FIELDS
 from archivegen.records.kinds import Files
 from archivegen.records.model import Archive, Record
-from archivegen.render import citations, i18n, urls
+from archivegen.render import citations, i18n, iiif, urls
 from archivegen.render.markdown import render_inline
 from archivegen.render.page import Page, View, raw_page
 
@@ -178,6 +178,17 @@ def not_found_view(archive: Archive) -> View:
             "breadcrumbs": [], "total": len(archive.records)}
 
 
+def _iiif_pages(archive: Archive, record: Record) -> list[Page]:
+    """The record's manifest and its images' info.json (only for a record with page images)."""
+    images = iiif.record_images(record, archive.memo.get("image_sizes", {}))
+    if not images:
+        return []
+    s, ids = archive.settings, (record.id,)
+    return [raw_page(urls.record_file(record.id, "manifest.json"), partial(iiif.manifest, record, s, images), ids),
+            *(raw_page(iiif.image_path(record.id, name) + "/info.json",
+                       partial(iiif.info_json, s, record.id, name, full), ids) for name, full in images)]
+
+
 def plan(archive: Archive, pages: list[Page]) -> list[Page]:
     """The export pages; ``pages`` is the plan so far (the sitemap lists its HTML pages)."""
     s = archive.settings
@@ -187,6 +198,7 @@ def plan(archive: Archive, pages: list[Page]) -> list[Page]:
         out.append(raw_page(urls.record_bibtex(record.id), partial(citations.bibtex, record, s), ids))
         out.append(raw_page(urls.record_ris(record.id), partial(citations.ris, record, s), ids))
         out.append(raw_page(urls.record_csl_json(record.id), partial(citations.csl_json, record, s), ids))
+        out.extend(_iiif_pages(archive, record))
     every = tuple(r.id for r in archive.records)
     out.append(Page(urls.feed(), "feed.xml", lambda: feed_view(archive), tuple(r.id for r in feed_records(archive))))
     out.append(Page(urls.data_page(), "data.html", lambda: data_view(archive)))

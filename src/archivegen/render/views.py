@@ -11,7 +11,7 @@ from archivegen.records.fields import FIELDS, Field
 from archivegen.records.kinds import Date
 from archivegen.records.model import Archive, Record
 from archivegen.records.texts import Text
-from archivegen.render import citations, glossaries, i18n, maps, metadata, urls
+from archivegen.render import citations, glossaries, i18n, iiif, maps, metadata, urls
 from archivegen.render import search_page as search
 from archivegen.render.browse import collection_neighbours, recently_added, record_breadcrumbs
 from archivegen.render.listing import record_summary
@@ -104,6 +104,21 @@ def referrers(archive: Archive, record_id: str) -> tuple[str, ...]:
     return table.get(record_id, ())
 
 
+def scans_view(archive: Archive, record: Record) -> dict[str, Any] | None:
+    """The record's page images for the viewer (static/viewer.js), and its IIIF manifest."""
+    s = archive.settings
+    images = iiif.record_images(record, archive.memo.get("image_sizes", {}))
+    if not images:
+        return None
+    pages = []
+    for name, full in images:
+        small = iiif.sizes(full)[0]
+        pages.append({"name": name, "width": small[0], "height": small[1], "full_width": full[0],
+                      "src": urls.url(s, iiif.size_path(record.id, name, small, full)),
+                      "large": urls.url(s, iiif.size_path(record.id, name, full, full))})
+    return {"manifest": urls.url(s, urls.record_file(record.id, "manifest.json")), "pages": pages}
+
+
 def record_view(archive: Archive, record: Record) -> View:
     s = archive.settings
     texts = texts_view(archive, record)
@@ -123,6 +138,7 @@ def record_view(archive: Archive, record: Record) -> View:
              for f in record.files]
     rights = record.rights
     return {
+        "scans": scans_view(archive, record),
         "page_title": record.title,
         "description": record.summary or record.title,
         "lang": s.language,
