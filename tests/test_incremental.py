@@ -276,7 +276,7 @@ def test_an_edit_indexes_only_the_changed_pages_and_searches_like_a_clean_index(
     inodes = {k: (bundle / str(k)).stat().st_ino for k in range(4) if (bundle / str(k)).is_dir()}
     runs: list[list[str]] = []
     real = search_index._run_pagefind
-    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out: (runs.append(pages), real(s, pages, out))[1])
+    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out, *gate: (runs.append(pages), real(s, pages, out, *gate))[1])
 
     _edit(root / "documents" / "r3.md", "Body of record 3.", "A zebrafinch in the body.")
     build_archive(root, index=True, jobs=1)

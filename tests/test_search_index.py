@@ -70,7 +70,7 @@ def test_changing_one_page_reindexes_only_its_shard(tmp_path: Path, monkeypatch:
 
     runs: list[list[str]] = []
     real = search_index._run_pagefind
-    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out: (runs.append(pages), real(s, pages, out))[1])
+    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out, *gate: (runs.append(pages), real(s, pages, out, *gate))[1])
 
     # Nothing changed: every shard comes from the cache, with or without a list of changes.
     search_index.build_index(site, cache, set(), size=4)
@@ -100,7 +100,7 @@ def test_a_new_record_reindexes_only_the_shard_it_joins(tmp_path: Path, monkeypa
     search_index.build_index(site, cache, size=4)
     runs: list[list[str]] = []
     real = search_index._run_pagefind
-    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out: (runs.append(pages), real(s, pages, out))[1])
+    monkeypatch.setattr(search_index, "_run_pagefind", lambda s, pages, out, *gate: (runs.append(pages), real(s, pages, out, *gate))[1])
     new = make_site(site, 13)[12]
     search_index.build_index(site, cache, {new}, size=4)
     assert len(runs) == 1 and new in runs[0]

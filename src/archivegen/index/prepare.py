@@ -18,6 +18,7 @@ the word matches nothing, and corrects the word to the nearest one (static/searc
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -66,7 +67,13 @@ def _spaced(m: re.Match[str]) -> str:
 
 def fold(word: str) -> str:
     """Lower case without diacritics, as the search page compares words ("Kádár" -> "kadar")."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
+    lower = word.lower()
+    return lower if lower.isascii() else _fold_accents(lower)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -76,8 +83,8 @@ def page_words(page: bytes) -> set[str]:
     if not m:
         return set()
     text = html.unescape(_TAG.sub(" ", _IGNORED.sub(" ", m.group(2))))
-    raw = {w for w in _WORD.findall(text.lower()) if len(w) >= MIN_WORD and w.isalpha()}
-    return {fold(w) for w in raw}
+    # Each distinct word once (a page repeats most of its words), then filtered and folded.
+    return {fold(w) for w in set(_WORD.findall(text.lower())) if len(w) >= MIN_WORD and w.isalpha()}
 
 
 def chunk_keys(word: str) -> tuple[str, str]:
