@@ -110,7 +110,7 @@ def sample_site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive built once per session at base_url /archive/ with its search index in
-    8 shards (ARCHIVEGEN_SHARD_SIZE=50 over 282 records)."""
+    8 shards (ARCHIVEGEN_SHARD_SIZE=50 over 283 records)."""
     return build_sharded(copy_sample(tmp_path_factory.mktemp("sample-sharded")))
 
 

@@ -31,11 +31,11 @@ from browser_support import new_page
 MODEL_ID = "andropov-report-1-november-1956"
 PAGE_SIZE = 20
 SAMPLE_SHARD_SIZE = "50"
-"""Pages per shard that split the sample's 282 records into 8 shards."""
+"""Pages per shard that split the sample's 283 records into 8 shards."""
 
 
 def build_sharded(root: Path, shard_size: str = SAMPLE_SHARD_SIZE) -> Path:
-    """Build with shards of ``shard_size`` pages (the sample's 282 records: 8 shards at 50)."""
+    """Build with shards of ``shard_size`` pages (the sample's 283 records: 8 shards at 50)."""
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ARCHIVEGEN_SHARD_SIZE", shard_size)
         build_archive(root)

@@ -1,5 +1,6 @@
 """Page images (issue 15): IIIF level-0 sizes, a Presentation 3 manifest per record, and the viewer
-that zooms a real scan (tests/data/scans/page.png, see its README) by keyboard."""
+that zooms a real scan by keyboard: tests/data/scans/page.png (see its README) on a test record, and
+the sample archive's public-domain book page (documents/scans/)."""
 
 from __future__ import annotations
 
@@ -111,14 +112,12 @@ def test_the_record_page_shows_the_scan_and_links_the_manifest(built: Path) -> N
     assert 'href="/archive/records/scanned/notes.pdf"' in html
 
 
-@pytest.mark.browser
-def test_the_viewer_zooms_the_scan_by_keyboard(built: Path, chromium: Any, serve_site: Any) -> None:
-    origin = serve_site(built, "/archive/")
+def _zooms_by_keyboard(chromium: Any, origin: str, path: str) -> None:
     page = new_page(chromium)
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     try:
-        page.goto(origin + "/archive/records/scanned/")
+        page.goto(origin + path)
         view = page.locator(".scan-view")
         img = view.locator("img")
         page.wait_for_function("() => document.querySelector('.scan-view img').complete")
@@ -141,6 +140,39 @@ def test_the_viewer_zooms_the_scan_by_keyboard(built: Path, chromium: Any, serve
         assert all(u.startswith(origin) for u in requested), "no request leaves the site"
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_the_viewer_zooms_the_scan_by_keyboard(built: Path, chromium: Any, serve_site: Any) -> None:
+    _zooms_by_keyboard(chromium, serve_site(built, "/archive/"), "/archive/records/scanned/")
+
+
+SAMPLE_SCAN = "huckleberry-finn-chapter-3-page-29"
+"""The sample archive's record with a real public-domain scan (see the comment in its file)."""
+
+
+def test_the_sample_archive_has_a_record_with_a_real_scan_and_a_valid_manifest(sample_site: Path) -> None:
+    original = REPO / "documents" / "scans" / "huckleberry-finn-p29.jpg"
+    folder = sample_site / "records" / SAMPLE_SCAN
+    m = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert m["type"] == "Manifest" and m["label"] == {"en": ["Adventures of Huckleberry Finn, Chapter III, page 29"]}
+    assert m["rights"] == "http://rightsstatements.org/vocab/NoC-US/1.0/"
+    canvas = m["items"][0]
+    assert (canvas["width"], canvas["height"]) == Image.open(original).size == (770, 995)
+    body = canvas["items"][0]["items"][0]["body"]
+    info = json.loads((folder / "iiif" / original.name / "info.json").read_text("utf-8"))
+    assert [(s["width"], s["height"]) for s in info["sizes"]] == [(400, 517), (770, 995)]
+    for url in (body["id"], body["service"][0]["id"] + "/info.json"):
+        assert url.startswith(BASE) and (sample_site / url.removeprefix(BASE)).is_file(), url
+    assert (folder / original.name).read_bytes() == original.read_bytes(), "the original is published as it is"
+    html = (folder / "index.html").read_text("utf-8")
+    assert f'href="/archive/records/{SAMPLE_SCAN}/manifest.json"' in html and "scan-view" in html
+
+
+@pytest.mark.browser
+def test_the_viewer_zooms_the_sample_archives_scan_by_keyboard(sample_site: Path, chromium: Any,
+                                                              serve_site: Any) -> None:
+    _zooms_by_keyboard(chromium, serve_site(sample_site, "/archive/"), f"/archive/records/{SAMPLE_SCAN}/")
 
 
 @pytest.mark.browser
