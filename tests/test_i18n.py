@@ -5,7 +5,10 @@ valid HTML and no axe violations; its search page speaks German too."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +196,24 @@ def test_a_german_site_says_lang_de_and_writes_german_dates(german_site: Path) -
     assert "1950er" in years and "5 Dokumente nach Jahrzehnt und Jahr." in years
     assert "ca. 1956" in _shown_text(german_site / "records" / "protokoll-4" / "index.html")
     assert 'xml:lang="de"' in (german_site / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_an_english_build_with_texts_and_contributors_does_not_import_babel(tmp_path: Path) -> None:
+    """Babel costs ~0.3 s to import (render/i18n.py): English names and forms come without it."""
+    yaml = GERMAN_YAML.replace("language: de", "language: en")
+    root = make_archive(tmp_path / "en", RECORDS, yaml)
+    for name, text in TEXT_FILES.items():
+        (root / "documents" / name).write_text(text, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "archivegen", "build", str(root), "--no-index"],
+                          env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    page = (root / "site" / "records" / "telegramm-5" / "index.html").read_text(encoding="utf-8")
+    assert "Translated from Russian by Erika Muster and Max Beispiel." in page  # the page has its texts
+    assert "Muster, Erika (translator)" in page
+    imported = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    assert "archivegen.render.text_words" in imported
+    assert [m for m in imported if m.split(".")[0] == "babel"] == []
 
 
 def test_an_archive_in_a_language_without_a_catalogue_is_warned_about(tmp_path: Path) -> None:
