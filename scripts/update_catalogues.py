@@ -5,8 +5,9 @@
 
 Messages come from the templates (Jinja's i18n extension: ``_()``, ``ngettext()``, ``{% trans %}``),
 from the Python modules (``i18n.gettext``, ``i18n.ngettext``, ``_``), and from the field table
-(labels, filter names, data-column descriptions: records/fields.py, render/exports.py), whose
-strings are translated where they are shown. tests/test_i18n.py checks that every catalogue has
+(labels, filter names, data-column descriptions: records/fields.py, render/exports.py; the MARC
+relator labels of contributors' roles: records/texts.py), whose strings are translated where they
+are shown. tests/test_i18n.py checks that every catalogue has
 every message translated; archivegen reads the .po files as they are (no compile step).
 """
 
@@ -30,11 +31,12 @@ OPTIONS = {pattern: {"extensions": "jinja2.ext.i18n"} for pattern in ("templates
 def _table_messages() -> list[str]:
     sys.path.insert(0, str(REPO / "src"))
     from archivegen.records.fields import FACETS, FIELDS, FILTERS
+    from archivegen.records.texts import RELATORS
     from archivegen.render.exports import COLUMNS
 
     found = [f.label for f in FIELDS] + [f.facet.label for _, f in FACETS if f.facet]
     found += [flt.label for flt, _ in FILTERS] + [description for _, _, description in COLUMNS]
-    return found
+    return found + list(RELATORS.values())  # contributors' roles (render/text_words.py)
 
 
 def messages() -> Catalog:

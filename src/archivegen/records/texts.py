@@ -55,6 +55,7 @@ class Contributor:
 
     @property
     def role_label(self) -> str:
+        """The Library of Congress label ("Translator"): English, for metadata; pages translate it."""
         return RELATORS[self.role]
 
 
@@ -79,11 +80,6 @@ class Text:
     @property
     def is_translation(self) -> bool:
         return self.translated_from is not None
-
-    @property
-    def label(self) -> str:
-        """How the page names the text: "English translation", "Russian original"."""
-        return f"{self.language.name} {'translation' if self.is_translation else 'original'}"
 
 
 def relator(value: str) -> str | None:
@@ -134,7 +130,8 @@ class Contributors(Kind):
         return tuple(found)
 
     def terms(self, value: Any) -> tuple[str, ...]:
-        return tuple(f"{c.name} ({c.role_label.lower()})" for c in value)
+        # The names; the record page adds each role in its language (render/text_words.py).
+        return tuple(c.name for c in value)
 
     def export(self, value: Any) -> Any:
         return [f"{c.name} [{c.role}]" for c in value]
@@ -232,7 +229,8 @@ class Texts(Kind):
         return rel, body
 
     def terms(self, value: Any) -> tuple[str, ...]:
-        return tuple(t.label for t in value)
+        # The texts' languages; how a page names a text is render/text_words.py's.
+        return tuple(t.language.name for t in value)
 
     def export(self, value: Any) -> Any:
         return [t.language.code + (f" (from {t.translated_from.code})" if t.translated_from else "") for t in value]

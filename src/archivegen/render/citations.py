@@ -232,8 +232,11 @@ def _join_names(names: list[str], and_: str, comma_before_and: bool) -> str:
 
 
 def join_names(names: list[str]) -> str:
-    """ "A", "A and B", "A, B, and C" (names in running text)."""
-    return _join_names(names, "and", len(names) > 2)
+    """ "A", "A and B", "A, B, and C" (names in running text); in another interface language its
+    word for "and", without the serial comma ("A, B und C")."""
+    if len(names) > 2 and not i18n.is_source():
+        return ", ".join(names[:-1]) + f" {i18n.gettext('and')} {names[-1]}"
+    return _join_names(names, i18n.gettext("and"), len(names) > 2)
 
 
 def _chicago_date(parts: list[list[int]]) -> str:

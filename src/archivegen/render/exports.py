@@ -22,7 +22,7 @@ from typing import Any
 from archivegen.records.fields import FIELDS
 from archivegen.records.kinds import Files
 from archivegen.records.model import Archive, Record
-from archivegen.render import citations, i18n, iiif, urls
+from archivegen.render import citations, i18n, iiif, text_words, urls
 from archivegen.render.markdown import render_inline
 from archivegen.render.page import Page, View, raw_page
 
@@ -111,8 +111,7 @@ def feed_view(archive: Archive) -> View:
             "date": i18n.format_date(r.date),
             "authors": list(r.creators),
             # Which texts the record has (issue 15): "English translation from Russian; Russian original".
-            "texts": "; ".join(t.label + (f" from {t.translated_from.name}" if t.translated_from else "")
-                               for t in r.texts),
+            "texts": "; ".join(text_words.summary(t) for t in r.texts),
         })
     # No uploads: the newest record date; no records at all: the Unix epoch (never the clock).
     updated = max((str(e["updated"]) for e in entries),

@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING
 from archivegen.locale import FOLDER as LOCALE_DIR
 from archivegen.locale import SOURCE, catalogue_code, languages
 from archivegen.records.dates import Point, RecordDate, points
+from archivegen.records.kinds import Language
 
 if TYPE_CHECKING:
     from babel import Locale
 
-__all__ = ["activate", "catalogue_code", "format_date", "gettext", "inline", "languages", "ngettext"]
+__all__ = ["activate", "catalogue_code", "format_date", "gettext", "inline", "language_from", "language_name",
+           "languages", "ngettext"]
 
 _active: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = SOURCE
@@ -150,3 +152,31 @@ def month_abbr(month: int) -> str:
     from babel.dates import get_month_names  # noqa: PLC0415 - see the module docstring
 
     return str(get_month_names("abbreviated", "stand-alone", locale=_locale())[month])
+
+
+def language_name(language: Language) -> str:
+    """A language's name in the interface language ("Russisch"; English: the record's own name,
+    "Russian"). A language Babel has no name for keeps its English name."""
+    if _language == SOURCE:
+        return language.name
+    return str(_locale().languages.get(language.code, language.name))
+
+
+def _german_from(name: str) -> str:
+    # German language names are mostly nominalised adjectives ("Russisch", "Norwegisch (Bokmål)"):
+    # after "aus dem" they take -en ("aus dem Russischen"); nouns ("Latein", "Hindi") stay as they are.
+    first, space, rest = name.partition(" ")
+    return first + "en" + space + rest if first.endswith("sch") else name
+
+
+#: How a language's name is written after "from" ("Translated from %(language)s"), for interface
+#: languages whose grammar changes it; the others use the name as it is.
+_FROM_FORMS = {"de": _german_from}
+
+
+def language_from(language: Language) -> str:
+    """A language's name as the interface language writes it after "from" ("Translated from
+    Russian"; German "Aus dem Russischen")."""
+    name = language_name(language)
+    form = _FROM_FORMS.get(_language.split("-")[0])
+    return form(name) if form else name

@@ -13,7 +13,7 @@ from typing import Any
 
 from archivegen.records.model import Record
 from archivegen.records.settings import Settings
-from archivegen.render import urls
+from archivegen.render import text_words, urls
 from archivegen.render.citations import parse_name, translators
 
 Meta = list[tuple[str, str]]
@@ -145,7 +145,7 @@ def _texts(record: Record, data: dict[str, Any]) -> None:
         data["translator"] = [_agent(n) for n in names]
     others = [t for t in record.texts if t.file]
     if others:
-        data["hasPart"] = [{"@type": "CreativeWork", "inLanguage": t.language.code, "name": t.label,
+        data["hasPart"] = [{"@type": "CreativeWork", "inLanguage": t.language.code, "name": text_words.label(t),
                             **({"translator": [_agent(n) for n in t.translators]} if t.translators else {})}
                            for t in others]
     if record.contributors:

@@ -10,8 +10,8 @@ from markupsafe import Markup
 from archivegen.records.fields import FIELDS, Field
 from archivegen.records.kinds import Date
 from archivegen.records.model import Archive, Record
-from archivegen.records.texts import Text
-from archivegen.render import citations, glossaries, i18n, iiif, maps, metadata, urls
+from archivegen.records.texts import Contributors, Text
+from archivegen.render import citations, glossaries, i18n, iiif, maps, metadata, text_words, urls
 from archivegen.render import search_page as search
 from archivegen.render.browse import collection_neighbours, recently_added, record_breadcrumbs
 from archivegen.render.listing import record_summary
@@ -35,20 +35,11 @@ def _detail_terms(archive: Archive, record: Record, f: Field) -> list[dict[str, 
         # The record's own date leads to the year it is filed under (see browse.py).
         url = urls.url(archive.settings, urls.year(value.year)) if f.name == "date" else ""
         return [{"text": i18n.format_date(value), "url": url, "edtf": value.edtf}]
+    if isinstance(f.kind, Contributors):
+        return [{"text": text_words.contributor(c), "url": ""} for c in value]
     if f.facet or f.links_to:
         return _term_links(archive, f.facet.key if f.facet else f.links_to, f.kind.terms(value))
     return [{"text": text, "url": ""} for text in f.kind.terms(value)]
-
-
-def _credit(text: Text | None) -> str:
-    """A text's credit line: "Translated from Russian by Jane Doe. Published in …"."""
-    if text is None or not text.is_translation:
-        return ""
-    assert text.translated_from is not None
-    names = [citations.parse_name(n).natural() for n in text.translators]
-    by = f" by {citations.join_names(names)}" if names else ""
-    published = f" Translation published in {text.published_in.rstrip('.')}." if text.published_in else ""
-    return f"Translated from {text.translated_from.name}{by}.{published}"
 
 
 def _text_ids(record: Record) -> list[str]:
@@ -83,7 +74,7 @@ def texts_view(archive: Archive, record: Record) -> list[dict[str, Any]]:
         prefix = "" if i == 0 else anchor.removeprefix("text-")
         out.append({
             "id": anchor, "lang": text.language.code if text else "",
-            "label": text.label if text else "Transcription", "credit": _credit(text),
+            "label": text_words.label(text), "credit": text_words.credit(text),
             "title": text.title if text else "",
             "html": (html := Markup(render_markdown(body, prefix, resolve))),
             "notes": 'class="footnotes"' in html,  # the page then loads texts.css (note labels)

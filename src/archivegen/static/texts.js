@@ -12,7 +12,7 @@
     if (!controls || !tabs.length) return;
     controls.hidden = false;
     list.setAttribute("role", "tablist");
-    list.setAttribute("aria-label", "Texts");
+    list.setAttribute("aria-labelledby", "texts-heading");  // the heading, in the page's language
     tabs.forEach(function (tab) {
       tab.setAttribute("role", "tab");
       tab.setAttribute("aria-controls", tab.getAttribute("data-text"));
