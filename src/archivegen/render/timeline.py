@@ -47,22 +47,49 @@ def _records(n: int) -> str:
     return i18n.ngettext("%(num)d record", "%(num)d records", n)
 
 
-def _label_every(n: int) -> int:
-    """Label every bar when there is room, else every 5th or 10th (years) so labels never collide."""
-    return 1 if n <= 16 else 5 if n <= 60 else 10
+#: Width of one label character (SVG units, 13 px text), and the least gap between two labels.
+CHAR = 8
+GAP = 6
+
+
+def _label_every(n: int, longest: int = 4) -> int:
+    """Label every bar when there is room, else every 2nd ("1880s" is wider than a column), 5th
+    or 10th (years), so that labels never collide."""
+    every = 1 if n <= 16 else 5 if n <= 60 else 10
+    while every * SLOT < longest * CHAR + GAP:
+        every = {1: 2, 2: 5}.get(every, every * 2)
+    return every
+
+
+def _shown_labels(bars: Sequence[Bar]) -> set[int]:
+    """Which columns show their label: the bars with records first, then every
+    ``_label_every``-th, as long as no two labels are fewer than that many columns apart or
+    closer than their widths."""
+    every = _label_every(len(bars), max((len(b.label) for b in bars), default=0))
+    shown: set[int] = set()
+
+    def fits(i: int) -> bool:
+        return all(abs(i - j) >= every
+                   and abs(i - j) * SLOT >= (len(bars[i].label) + len(bars[j].label)) / 2 * CHAR + GAP
+                   for j in shown)
+
+    for i in [i for i, b in enumerate(bars) if b.count] + list(range(0, len(bars), every)):
+        if bars[i].label and i not in shown and fits(i):
+            shown.add(i)
+    return shown
 
 
 def chart(bars: Sequence[Bar], caption: str, chart_id: str) -> View:
     """The template data of ``partials/timeline.html``: one column per bar, tallest bar PLOT high."""
     most = max((b.count for b in bars), default=0) or 1
-    every = _label_every(len(bars))
+    shown = _shown_labels(bars)
     columns = []
     for i, b in enumerate(bars):
         height = round(PLOT * b.count / most, 1) if b.count else 0
         columns.append({
             "x": i * SLOT, "bar_x": i * SLOT + (SLOT - BAR) // 2, "bar_y": TOP + PLOT - height,
             "bar_height": height, "centre": i * SLOT + SLOT // 2, "count": b.count,
-            "label": b.label if i % every == 0 or every == 1 else "", "url": b.url if b.count else "",
+            "label": b.label if i in shown else "", "url": b.url if b.count else "",
             "name": i18n.gettext("%(bar)s: %(records)s") % {"bar": b.name, "records": _records(b.count)},
         })
     width = max(1, len(bars)) * SLOT
@@ -70,7 +97,8 @@ def chart(bars: Sequence[Bar], caption: str, chart_id: str) -> View:
         "id": chart_id, "caption": caption, "width": width, "height": TOP + PLOT + BOTTOM,
         "plot_bottom": TOP + PLOT, "label_y": TOP + PLOT + 16,
         # Never narrower than MIN_SLOT_PX a column (the box scrolls instead), never more than
-        # 1.25x its natural size (three bars must not fill a wide screen).
+        # 1.25x its natural size (three bars must not fill a wide screen): static/timeline.css's
+        # bars-N classes apply these (N * 26 and N * 50 px), as the CSP allows no style="".
         "min_width": len(bars) * MIN_SLOT_PX, "max_width": round(width * 1.25),
         "columns": columns,
     }
