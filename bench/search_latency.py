@@ -109,7 +109,7 @@ def measure(site: Path, queries: list[str], key_delay: int) -> dict[str, Any]:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
+            page = browser.new_page(bypass_csp=True)  # the site's CSP forbids the eval Playwright's waits use
             page.set_default_timeout(120_000)
             started = time.perf_counter()
             page.goto(f"{origin}/search/")
@@ -133,7 +133,7 @@ def measure(site: Path, queries: list[str], key_delay: int) -> dict[str, Any]:
                                        "status": page.text_content("#search-status")})
             # The header box's path: a fresh page opened at search/?q=… (nothing loaded before).
             for q in queries:
-                fresh = browser.new_page()
+                fresh = browser.new_page(bypass_csp=True)
                 fresh.set_default_timeout(120_000)
                 SENT.clear()
                 started = time.perf_counter()

@@ -58,6 +58,8 @@ class Query:
     kind: str
     text: str
     target: str
+    control: str = ""
+    """For a misspelled query: the same query spelled right (``--control``)."""
 
 
 def fold(text: str) -> str:
@@ -99,7 +101,8 @@ def make_queries(records: Iterable[Record], per_kind: int, seed: int = 17) -> li
         for kind in KINDS:
             q = _query(kind, r, titles, df, rng)
             if q:
-                candidates[kind].append(Query(kind, q, r.id))
+                text, _, control = q.partition("\t")
+                candidates[kind].append(Query(kind, text, r.id, control))
     out: list[Query] = []
     for kind in KINDS:
         pool = candidates[kind]
@@ -138,7 +141,9 @@ def _query(kind: str, r: Record, titles: Counter[str], df: Counter[str], rng: ra
         others = [w for w in title if w not in pool[:1]]
         if not pool or not others:
             return None
-        return f"{typo(pool[0], rng)} {rng.choice(others)}"
+        wrong = typo(pool[0], rng)  # (the random calls in the order the first version made them)
+        other = rng.choice(others)
+        return f"{wrong} {other}\t{pool[0]} {other}"
     if kind == "document":
         m = re.search(r"Document (\d+)", r.source)
         volume = [w for w in content_words(" ".join(r.collections))
@@ -168,7 +173,7 @@ def run_queries(site: Path, queries: list[Query]) -> list[int | None]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for q in queries:
-                page = browser.new_page()  # fresh: nothing from an earlier query is loaded
+                page = browser.new_page(bypass_csp=True)  # fresh: nothing from an earlier query is loaded (CSP: see search_latency)
                 page.set_default_timeout(120_000)
                 page.goto(f"{origin}/search/?q={quote(q.text)}")
                 page.wait_for_function(SETTLED)
@@ -190,12 +195,16 @@ def main() -> None:
     ap.add_argument("--per-kind", type=int, default=20)
     ap.add_argument("--kinds", default=",".join(KINDS))
     ap.add_argument("--show", action="store_true")
+    ap.add_argument("--control", action="store_true",
+                    help="also run each misspelled query spelled right (what a perfect correction gives)")
     args = ap.parse_args()
     archive, _ = load_archive(args.archive.resolve())
     if archive is None:
         sys.exit("the archive has errors: run archivegen check")
     kinds = set(args.kinds.split(","))
     queries = [q for q in make_queries(archive.records, args.per_kind) if q.kind in kinds]
+    if args.control:
+        queries += [Query("misspelled, spelled right", q.control, q.target) for q in queries if q.control]
     ranks = run_queries((args.site or args.archive / "site").resolve(), queries)
     if args.show:
         for q, rank in zip(queries, ranks, strict=True):
@@ -203,7 +212,7 @@ def main() -> None:
         print()
     print("| kind of query | first | top 5 |")
     print("|---|---|---|")
-    for kind in KINDS:
+    for kind in (*KINDS, "misspelled, spelled right"):
         got = [rank for q, rank in zip(queries, ranks, strict=True) if q.kind == kind]
         if got:
             first = sum(1 for r in got if r == 1)
