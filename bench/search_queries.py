@@ -173,7 +173,8 @@ def run_queries(site: Path, queries: list[Query]) -> list[int | None]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for q in queries:
-                page = browser.new_page(bypass_csp=True)  # fresh: nothing from an earlier query is loaded (CSP: see search_latency)
+                # Fresh: nothing from an earlier query is loaded. CSP bypassed: see search_latency.
+                page = browser.new_page(bypass_csp=True)
                 page.set_default_timeout(120_000)
                 page.goto(f"{origin}/search/?q={quote(q.text)}")
                 page.wait_for_function(SETTLED)
