@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +26,7 @@ import pytest
 from browser_support import new_page
 from conftest import REPO
 
-# One worker builds the wheel once: two builds in one source tree at a time collide (egg-info, build/).
+# One worker builds the wheel once (from a copy of the checkout: see ``dist``).
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("installed")]
 
 PACKAGED = ["templates/base.html", "templates/partials/record_item.html", "static/style.css",
@@ -48,10 +49,25 @@ def _run(*args: str | Path, cwd: Path, timeout: int = 900) -> str:
     return proc.stdout
 
 
+#: What a checkout holds besides the project, at its top: never part of a release, large or in use.
+#: (By the top only: ``src/archivegen/build/`` is the package's build stage.)
+_NOT_SOURCE = {".git", ".venv", "node_modules", "site", "build", "dist", ".archivegen-cache"}
+
+
+def _not_source(folder: str, names: list[str]) -> set[str]:
+    top = _NOT_SOURCE if Path(folder) == REPO else {"out"} if Path(folder) == REPO / "bench" else set()
+    return {n for n in names if n in top or n == "__pycache__" or n.endswith(("_cache", ".egg-info"))}
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sdist and the wheel, built from a copy of the checkout: setuptools stages the sdist
+    (``archivegen-0.1.0/``, the egg-info) inside the project folder, where the suite's other
+    processes read and build the sample archive; a copy keeps the two apart."""
+    source = tmp_path_factory.mktemp("source") / "archivegen"
+    shutil.copytree(REPO, source, ignore=_not_source)
     out = tmp_path_factory.mktemp("dist")
-    _run(sys.executable, "-m", "build", "--outdir", out, REPO, cwd=out)
+    _run(sys.executable, "-m", "build", "--outdir", out, source, cwd=out)
     return out
 
 
