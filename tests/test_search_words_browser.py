@@ -17,6 +17,7 @@ import pytest
 from archivegen.build.pipeline import build_archive
 from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
 from conftest import REPO, make_archive, record_text
+from search_support import checked_page  # noqa: F401 - the fixture `page` (console errors fail the test)
 
 pytestmark = pytest.mark.browser
 
@@ -27,15 +28,6 @@ SETTLED = ("() => document.getElementById('search-status').textContent.length > 
 @pytest.fixture(scope="module")
 def sample_url(serve_site: Any, sample_site_root: Path) -> str:
     return serve_site(sample_site_root, "/") + "/search/"
-
-
-@pytest.fixture
-def page(chromium: Any) -> Any:
-    page = new_page(chromium)
-    yield page
-    errors = page.errors
-    page.close()
-    assert errors == [], "the browser console reported errors"
 
 
 def open_search(page: Any, url: str, q: str, extra: str = "") -> None:

@@ -19,6 +19,7 @@ from browser_support import (
     new_page,  # the chromium and serve_site fixtures come from conftest
 )
 from conftest import make_archive, record_text, run_cli
+from search_support import checked_page  # noqa: F401 - the fixture `page` (console errors fail the test)
 
 ORIGINAL_ONLY = "Kukoricacsutkaszedő"
 LETTER = record_text(
@@ -165,15 +166,6 @@ def test_bad_texts_and_contributors_are_errors_at_their_line(tmp_path: Path, fie
 
 # ---------------------------------------------------------------------------------------------
 # In the browser
-
-
-@pytest.fixture
-def page(chromium: Any) -> Any:
-    page = new_page(chromium)
-    yield page
-    errors = page.errors
-    page.close()
-    assert errors == [], "the browser console reported errors"
 
 
 def test_readers_switch_texts_by_tab_and_keyboard_and_see_them_side_by_side(
