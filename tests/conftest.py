@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,27 +94,48 @@ def copy_sample(dest: Path) -> Path:
     return dest
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]) -> Path:
+    """A copy of the sample built by ``build(root)`` (which returns the site) once per test run.
+
+    Under pytest-xdist each worker runs the session fixtures itself; the build goes to the run's
+    shared temporary folder instead, under a lock, so the first worker to need it builds it and
+    the other reads the same files. The tests only read these sites."""
+    worker = tmp_path_factory.getbasetemp()
+    shared = worker.parent if os.environ.get("PYTEST_XDIST_WORKER") else worker
+    root = shared / f"built-{name}"
+    with open(shared / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = shared / f"built-{name}.done"
+        if done.is_file():
+            return Path(done.read_text(encoding="utf-8"))
+        shutil.rmtree(root, ignore_errors=True)  # a failed build's leftovers
+        site = build(copy_sample(root))
+        done.write_text(str(site), encoding="utf-8")
+        return site
+
+
+def _build(root: Path, **options: Any) -> Path:
+    build_archive(root, **options)
+    return root / "site"
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive built once per session (with its search index), at base_url /archive/."""
-    root = copy_sample(tmp_path_factory.mktemp("sample"))
-    build_archive(root)
-    return root / "site"
+    return built_once(tmp_path_factory, "sample", _build)
 
 
 @pytest.fixture(scope="session")
 def sample_site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive built for serving at the root of a host (base_url /)."""
-    root = copy_sample(tmp_path_factory.mktemp("sample-root"))
-    build_archive(root, base_url="/")
-    return root / "site"
+    return built_once(tmp_path_factory, "sample-root", lambda root: _build(root, base_url="/"))
 
 
 @pytest.fixture(scope="session")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive built once per session at base_url /archive/ with its search index in
     8 shards (ARCHIVEGEN_SHARD_SIZE=50 over 283 records)."""
-    return build_sharded(copy_sample(tmp_path_factory.mktemp("sample-sharded")))
+    return built_once(tmp_path_factory, "sample-sharded", build_sharded)
 
 
 @pytest.fixture(scope="session")
