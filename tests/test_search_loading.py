@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -156,12 +158,24 @@ def _page_id(bundle: Path, url_end: str) -> str:
     raise AssertionError(f"no fragment for {url_end} in {bundle}")
 
 
+@dataclass(frozen=True)
+class DeltaSites:
+    clean: Path
+    """The sample with one record changed (type Report -> Telegram, one new word), built cleanly."""
+    patched: Path
+    """The sample built, then changed the same way and built again: the changed page is in the
+    delta bundle and its stale copy hidden (a copy of that site, kept for serving)."""
+    changed_back: Path
+    """The same archive with the change undone and built again: the delta holds the page as it
+    was, with the same Pagefind id as the stale copy that shards.json hides."""
+
+
 @pytest.fixture(scope="module")
-def delta_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(clean, patched): the sample with one record changed (type Report -> Telegram, one new word),
-    built cleanly; and the sample built, then changed the same way and built again, which puts the
-    changed page in the delta bundle and hides its stale copy."""
+def delta_sites(tmp_path_factory: pytest.TempPathFactory) -> DeltaSites:
+    """The builds of both delta tests, one archive edited and undone (3 builds, and a clean one)."""
     roots = [copy_sample(tmp_path_factory.mktemp(name)) for name in ("delta-clean", "delta-patched")]
+    doc = roots[1] / "documents" / f"{MODEL_ID}.md"
+    original = doc.read_text(encoding="utf-8")
 
     def change(root: Path) -> None:
         doc = root / "documents" / f"{MODEL_ID}.md"
@@ -174,11 +188,13 @@ def delta_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     clean = build_sharded(roots[0])
     build_sharded(roots[1])
     change(roots[1])
-    patched = build_sharded(roots[1])
-    manifest = json.loads((patched / "pagefind" / "shards.json").read_text())
+    built = build_sharded(roots[1])
+    manifest = json.loads((built / "pagefind" / "shards.json").read_text())
     assert manifest["delta"] == "delta/" and manifest["hidden"]
-    assert _has(patched / "pagefind" / "delta", f"/records/{MODEL_ID}.html")
-    return clean, patched
+    assert _has(built / "pagefind" / "delta", f"/records/{MODEL_ID}.html")
+    patched = shutil.copytree(built, tmp_path_factory.mktemp("delta-patched-site") / "site")
+    doc.write_text(original, encoding="utf-8")  # the edit undone
+    return DeltaSites(clean, patched, build_sharded(roots[1]))
 
 
 def search_url(serve_site: Any, site: Path) -> str:
@@ -194,9 +210,10 @@ def _has(bundle: Path, url_end: str) -> bool:
     return True
 
 
+@pytest.mark.xdist_group("delta")  # one worker builds delta_sites
 def test_a_delta_bundle_over_hidden_pages_searches_like_a_clean_index(
-        chromium: Any, serve_site: Any, delta_sites: tuple[Path, Path]) -> None:
-    clean, patched = delta_sites
+        chromium: Any, serve_site: Any, delta_sites: DeltaSites) -> None:
+    clean, patched = delta_sites.clean, delta_sites.patched
     states = [
         {"q": "Andropov"}, {"q": CHANGED_WORD}, {"q": "neutrality", "sort": "oldest"},
         {"type": "Telegram", "sort": "newest"}, {"type": "Report"}, {"q": "Nagy", "type": "Telegram"},
@@ -207,18 +224,12 @@ def test_a_delta_bundle_over_hidden_pages_searches_like_a_clean_index(
     assert want[1][2] == [MODEL_ID] and MODEL_ID in want[0][2]
 
 
+@pytest.mark.xdist_group("delta")
 def test_a_page_changed_back_is_found_once_though_its_delta_copy_has_the_hidden_id(
-        chromium: Any, serve_site: Any, sharded_site: Path, tmp_path: Path) -> None:
+        chromium: Any, serve_site: Any, sharded_site: Path, delta_sites: DeltaSites) -> None:
     # An edit undone: the delta holds the page as it was, with the same Pagefind id as the
     # stale copy that shards.json hides. The clean index is the session's sharded sample.
-    root = copy_sample(tmp_path / "edited")
-    build_sharded(root)
-    doc = root / "documents" / f"{MODEL_ID}.md"
-    text = doc.read_text(encoding="utf-8")
-    doc.write_text(text + f"\n\nA note on the {CHANGED_WORD}.\n", encoding="utf-8")
-    build_sharded(root)
-    doc.write_text(text, encoding="utf-8")
-    site = build_sharded(root)
+    site = delta_sites.changed_back
     bundles = site / "pagefind"
     manifest = json.loads((bundles / "shards.json").read_text())
     home = next(b for b in manifest["shards"] if _has(bundles / b, f"/records/{MODEL_ID}.html"))
