@@ -232,17 +232,24 @@ def test_keyboard_focus_is_visible_on_every_control_in_the_header(chromium: Any,
     assert invisible == [], f"focus not visible on {invisible}"
 
 
-@pytest.mark.parametrize("kind", [k for k in PAGE_KINDS if not k.wait_for], ids=lambda k: k.name)
-def test_page_is_readable_without_javascript(chromium: Any, site_server: SiteServer, kind: PageKind) -> None:
-    path = kind.path(site_server.site)
+@pytest.fixture(scope="module")
+def no_script(chromium: Any) -> Iterator[Any]:
+    """One browser context with JavaScript off, for every page read without it (a new page each)."""
     context = new_context(chromium, java_script_enabled=False)
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("kind", [k for k in PAGE_KINDS if not k.wait_for], ids=lambda k: k.name)
+def test_page_is_readable_without_javascript(no_script: Any, site_server: SiteServer, kind: PageKind) -> None:
+    path = kind.path(site_server.site)
+    page = open_page(no_script, site_server, kind, path)
     try:
-        page = open_page(context, site_server, kind, path)
         h1 = page.locator("h1").first.inner_text()
         links = page.locator("main a[href]").count()
         main_text = page.locator("main").inner_text()
     finally:
-        context.close()
+        page.close()
     assert h1.strip(), f"{kind.name}: no heading without JavaScript"
     assert len(main_text) > 40 and (links > 0 or kind.name == "404"), f"{kind.name}: main is empty without JavaScript"
 
