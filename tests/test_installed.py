@@ -75,11 +75,13 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def venv(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with the wheel installed; its bin/ folder."""
     where = tmp_path_factory.mktemp("venv")
-    _run(sys.executable, "-m", "venv", where / "env", cwd=where)
+    # The test suite's own (current) pip installs into the new environment (pip --python), which
+    # spares seeding it with the bundled pip and upgrading that: the wheel and its dependencies
+    # are resolved and installed all the same.
+    _run(sys.executable, "-m", "venv", "--without-pip", where / "env", cwd=where)
     bin_dir = where / "env" / "bin"
-    _run(bin_dir / "python", "-m", "pip", "install", "-q", "-U", "pip", cwd=where)
     (wheel,) = dist.glob("archivegen-*.whl")
-    _run(bin_dir / "python", "-m", "pip", "install", "-q", wheel, cwd=where)
+    _run(sys.executable, "-m", "pip", "--python", bin_dir / "python", "install", "-q", wheel, cwd=where)
     return bin_dir
 
 
