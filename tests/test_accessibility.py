@@ -8,6 +8,7 @@ without JavaScript.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -122,34 +123,56 @@ def open_tab(browser: Any, site_server: SiteServer, view: str) -> Tab:
     return tab
 
 
+def scripts_reading_the_colour_scheme(site: Path) -> list[str]:
+    """The site's scripts that could read the colour scheme (a media query in JavaScript)."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.js")
+                  if re.search(r"prefers-color-scheme|matchMedia\([^)]*color", p.read_text(encoding="utf-8")))
+
+
 @pytest.fixture(scope="module")
 def inspect(chromium: Any, site_server: SiteServer, axe_source: str) -> Iterator[Callable[[PageKind, str], Inspection]]:
-    """inspect(kind, view): load an example of ``kind`` once per view and measure everything the
-    tests below assert (one load per page and view, in one page per view, keeps the suite fast)."""
+    """inspect(kind, view): load an example of ``kind`` once per width and measure everything the
+    tests below assert (one load per page and width, in one page per width, keeps the suite fast).
+
+    Each load is in the light scheme; the dark view of that width is the same loaded page switched
+    to the dark scheme (as a reader's system switches it) and checked by axe again. That is what a
+    load in the dark scheme shows, because the scheme is CSS alone: no script of the site reads it
+    (asserted here) and no style animates the change."""
+    readers = scripts_reading_the_colour_scheme(site_server.site)
+    assert readers == [], f"{readers} read the colour scheme: load each dark view on its own again"
     cache: dict[tuple[str, str], Inspection] = {}
     tabs: dict[str, Tab] = {}
 
-    def run(kind: PageKind, view: str) -> Inspection:
-        path = kind.path(site_server.site)  # fails before any browser work when absent
-        if (kind.name, view) in cache:
-            return cache[kind.name, view]
-        if view not in tabs:
-            tabs[view] = open_tab(chromium, site_server, view)
-        tab = tabs[view]
-        tab.clear()
-        page = open_page(tab.context, site_server, kind, path, page=tab.page)
-        width = VIEWS[view][1]
+    def measure(page: Any, tab: Tab, width: int, icons_ok: bool) -> Inspection:
         small = page.evaluate(SMALL_TARGETS_JS)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         too_wide = page.evaluate("""w => [...document.body.querySelectorAll('*')]
             .filter(e => e.getBoundingClientRect().right > w + 1)
             .slice(0, 5).map(e => e.outerHTML.slice(0, 120))""", width)
         icons = page.evaluate("[...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
-        icons_ok = bool(icons) and all(tab.context.request.get(href).ok for href in icons)
-        page.add_script_tag(content=axe_source)
+        icons_ok = icons_ok and bool(icons) and all(tab.context.request.get(href).ok for href in icons)
+        if page.evaluate("typeof axe === 'undefined'"):
+            page.add_script_tag(content=axe_source)
         axe = page.evaluate(AXE_RUN_JS, AXE_TAGS)
-        cache[kind.name, view] = Inspection(axe, small, scroll_width, too_wide, tab.foreign, tab.failed, tab.errors,
-                                            icons, icons_ok)
+        # The load's lists, still growing: what the dark view's checks log counts for the load too.
+        return Inspection(axe, small, scroll_width, too_wide, tab.foreign, tab.failed, tab.errors, icons, icons_ok)
+
+    def run(kind: PageKind, view: str) -> Inspection:
+        path = kind.path(site_server.site)  # fails before any browser work when absent
+        if (kind.name, view) in cache:
+            return cache[kind.name, view]
+        width = VIEWS[view][1]
+        light, dark = f"light-{width}", f"dark-{width}"
+        if light not in tabs:
+            tabs[light] = open_tab(chromium, site_server, light)
+        tab = tabs[light]
+        tab.clear()
+        page = open_page(tab.context, site_server, kind, path, page=tab.page)
+        cache[kind.name, light] = measure(page, tab, width, True)
+        page.emulate_media(color_scheme="dark")
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+        cache[kind.name, dark] = measure(page, tab, width, cache[kind.name, light].icons_ok)
+        page.emulate_media(color_scheme="light")
         return cache[kind.name, view]
 
     yield run
