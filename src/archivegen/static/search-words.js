@@ -56,6 +56,15 @@ export class Vocabulary {
       && counts[word.slice(0, -s.length)]);
   }
 
+  // Every word of the archive that begins with `word` (a Pagefind search for it matches them all).
+  async extensions(word) {
+    if (word.length < MIN_WORD) return [];
+    const { words } = await this.load(keys(word)[1]);
+    const out = [];
+    for (let at = lowerBound(words, word); at < words.length && words[at].startsWith(word); at++) out.push(words[at]);
+    return out;
+  }
+
   // The nearest word of the archive, or null.
   async nearest(word) {
     const { counts, words } = await this.load(keys(word)[0]);

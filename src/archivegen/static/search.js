@@ -255,6 +255,7 @@ async function search(state) {
     const fixed = await vocab.correct(query);
     if (fixed.changed) query = corrected = fixed.query;
   }
+  if (query && vocab) await loadExtensions(pagefind, vocab, query);
   const filters = pagefindFilters(state);
   const order = state.sort || (query ? "relevance" : "oldest");
   if (!query && !Object.keys(filters).length) {
@@ -291,6 +292,17 @@ async function search(state) {
   const words = query ? queryWords(query) : [];
   if (order === "relevance" && words.length) data = titlesFirst(data, words);
   return { total, start, data, counts, order, corrected, words };
+}
+
+// Pagefind matches a query word as a prefix of the index's words, but only among the index chunks
+// it has loaded: the chunk whose range holds the word, and whatever earlier searches loaded. So
+// that results never depend on earlier searches (nor on where chunk boundaries fall), the chunks
+// of every word of the archive that the query word begins are loaded first, once: a search for
+// "german" finds "Germany" whether or not the page searched for it before. Words under three
+// letters are left to Pagefind (their words fill many chunks).
+async function loadExtensions(pagefind, vocab, query) {
+  const all = [...new Set((await Promise.all(queryWords(query).map((w) => vocab.extensions(w)))).flat())];
+  if (all.length) await pagefind.preload(all.join(" "));
 }
 
 // Within a page of results by relevance, records whose title holds the query's words in order
