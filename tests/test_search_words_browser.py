@@ -17,7 +17,10 @@ import pytest
 from archivegen.build.pipeline import build_archive
 from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
 from conftest import REPO, make_archive, record_text
-from search_support import checked_page  # noqa: F401 - the fixture `page` (console errors fail the test)
+from search_support import (
+    checked_page,  # noqa: F401 - the fixture `page` (console errors fail the test)
+    count,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -148,6 +151,41 @@ def test_a_word_finds_its_longer_forms_whatever_was_searched_before(page: Any, c
         assert after.errors == []
     finally:
         after.close()
+
+
+def test_a_word_on_nearly_every_page_is_left_out_of_a_longer_query(page: Any, chromium: Any, sample_url: str,
+                                                                   sample_site_root: Path):
+    """Words on 90 % of the pages or more ("the"; FRUS's "document") fill the largest index chunks
+    (at 40,000 records "the Hungarian revolution" fetched 2.8 MB) and tell no record apart: a query
+    with other words is searched without them. The same records, no chunk fetched for the word."""
+    import json
+
+    bundle = sample_site_root / "pagefind"
+    pages = sum(json.loads((bundle / "shards.json").read_text())["pages"])
+    counts: dict[str, int] = {}
+    for f in (bundle / "vocab").glob("??.json"):
+        counts.update(json.loads(f.read_text()))
+    common = max(counts, key=lambda w: (counts[w], w))
+    assert counts[common] >= 0.9 * pages
+    query = "Gomulka"
+    chunks: list[str] = []
+    page.on("request", lambda r: chunks.append(r.url) if r.url.endswith(".pf_index") else None)
+    open_search(page, sample_url, query)
+    alone, alone_chunks, found = result_ids(page), set(chunks), count(page)
+    chunks.clear()
+    other = new_page(chromium)
+    try:
+        other.on("request", lambda r: chunks.append(r.url) if r.url.endswith(".pf_index") else None)
+        open_search(other, sample_url, f"{common} {query}")
+        assert result_ids(other) == alone and alone and count(other) == found
+        assert f"for “{common} {query}”" in status(other)
+        assert set(chunks) == alone_chunks
+        # In quotes (a phrase) every word counts.
+        open_search(other, sample_url, f'"{common} {query}"')
+        assert count(other) < found, (common, query)
+        assert other.errors == []
+    finally:
+        other.close()
 
 
 # ---------------------------------------------------------------------------------------------
