@@ -129,3 +129,28 @@ def test_default_shards_are_eight_from_10_000_to_40_000_pages(pages: int, shards
     size = search_index.shard_size(pages)
     assert search_index.shard_count(pages, size) == shards
     assert size <= search_index.MAX_SHARD_SIZE
+
+
+def test_index_chunks_are_small_so_a_query_fetches_little(sample_site: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    """Issue 17: a query fetches, from every shard, the index chunk holding each of its words, so
+    the bundle is cut in small chunks (``INDEX_CHUNK_SIZE``, through Pagefind's unstable
+    ``PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE``). Guards the setting against a Pagefind that ignores it:
+    the sample indexed at Pagefind's default (20,000) gives several times fewer, larger chunks."""
+    from archivegen.index.determinism import _read
+
+    pages = sorted(p.relative_to(sample_site).as_posix() for p in (sample_site / "records").glob("*/index.html"))
+
+    def chunks(out: Path) -> tuple[int, float]:
+        meta = _read(next(out.glob("pagefind.*.pf_meta")))
+        sizes = [(out / "index" / f"{c[2]}.pf_index").stat().st_size for c in meta[2]]
+        return len(sizes), sum(sizes) / len(sizes)
+
+    search_index._run_pagefind(sample_site, pages, tmp_path / "ours")
+    monkeypatch.setattr(search_index, "INDEX_CHUNK_SIZE", 20000)
+    search_index._run_pagefind(sample_site, pages, tmp_path / "default")
+    (ours, ours_bytes), (default, default_bytes) = chunks(tmp_path / "ours"), chunks(tmp_path / "default")
+    assert search_index.INDEX_CHUNK_SIZE == 20000 and ours >= 3 * default, (ours, default)
+    assert ours_bytes * 2.5 < default_bytes, (ours_bytes, default_bytes)
+    # The published bundle is the small-chunk one.
+    assert chunks(sample_site / "pagefind" / "0")[0] == ours

@@ -17,7 +17,10 @@ import pytest
 from archivegen.build.pipeline import build_archive
 from browser_support import new_page  # the chromium and serve_site fixtures come from conftest
 from conftest import REPO, make_archive, record_text
-from search_support import checked_page  # noqa: F401 - the fixture `page` (console errors fail the test)
+from search_support import (
+    checked_page,  # noqa: F401 - the fixture `page` (console errors fail the test)
+    count,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +104,88 @@ def test_results_do_not_depend_on_what_was_typed_before(page: Any, chromium: Any
     finally:
         fresh.close()
     assert typed[1] and set(typed[1]) <= records_with("Gomulka")
+
+
+def _word_split_from_its_longer_form(site: Path) -> tuple[str, str, str]:
+    """A word of the sample, a longer word it begins that the index holds in a later chunk than the
+    word's own, and a record with the longer word but not the word: only Pagefind's prefix
+    matching finds that record, and only when the later chunk is loaded. Read from the built
+    bundle (its chunk list) and pages, so the test follows the index wherever its chunks fall."""
+    from archivegen.index import prepare
+    from archivegen.index.determinism import _read
+
+    chunks = _read(next((site / "pagefind" / "0").glob("pagefind.*.pf_meta")))[2]  # [from, to, name]
+    pages = {p.parent.name: prepare.page_words(p.read_bytes()) for p in (site / "records").glob("*/index.html")}
+    vocab = sorted(set().union(*pages.values()))
+    for word in vocab:
+        holding = [c for c in chunks if c[0] <= word <= c[1]]
+        if len(word) < 4 or len(holding) != 1:
+            continue
+        longer = [w for w in vocab if w.startswith(word) and w > holding[0][1] and w[:-1] > holding[0][1]]
+        records = sorted(r for r, ws in pages.items() if word not in ws and any(w in ws for w in longer))
+        if longer and records and sum(1 for ws in pages.values() if any(w.startswith(word) for w in ws)) <= 20:
+            return word, longer[0], records[0]
+    raise AssertionError("no word of the sample has its longer forms in another index chunk")
+
+
+def test_a_word_finds_its_longer_forms_whatever_was_searched_before(page: Any, chromium: Any, sample_url: str,
+                                                                    sample_site_root: Path):
+    """Pagefind matches a query word as a prefix only among the index chunks it has loaded, so a
+    word found "Germany" pages after a search for "Germany" but not on a fresh page (at 40,000
+    FRUS records: "german" 4,460 records fresh, 6,045 after). The page loads the chunks of the
+    word's longer forms first: the same results either way, the longer forms included."""
+    word, longer, record = _word_split_from_its_longer_form(sample_site_root)
+    open_search(page, sample_url, word)
+    fresh = (status(page), result_ids(page))
+    assert record in fresh[1], (word, longer, record, fresh)
+
+    after = new_page(chromium)
+    try:
+        open_search(after, sample_url, longer)
+        box = after.locator("#search-q")
+        box.fill(word)
+        box.press("Enter")
+        after.wait_for_function(f"() => document.getElementById('search-status').textContent.includes('“{word}”')")
+        after.wait_for_function(SETTLED)
+        assert (status(after), result_ids(after)) == fresh
+        assert after.errors == []
+    finally:
+        after.close()
+
+
+def test_a_word_on_nearly_every_page_is_left_out_of_a_longer_query(page: Any, chromium: Any, sample_url: str,
+                                                                   sample_site_root: Path):
+    """Words on 90 % of the pages or more ("the"; FRUS's "document") fill the largest index chunks
+    (at 40,000 records "the Hungarian revolution" fetched 2.8 MB) and tell no record apart: a query
+    with other words is searched without them. The same records, no chunk fetched for the word."""
+    import json
+
+    bundle = sample_site_root / "pagefind"
+    pages = sum(json.loads((bundle / "shards.json").read_text())["pages"])
+    counts: dict[str, int] = {}
+    for f in (bundle / "vocab").glob("??.json"):
+        counts.update(json.loads(f.read_text()))
+    common = max(counts, key=lambda w: (counts[w], w))
+    assert counts[common] >= 0.9 * pages
+    query = "Gomulka"
+    chunks: list[str] = []
+    page.on("request", lambda r: chunks.append(r.url) if r.url.endswith(".pf_index") else None)
+    open_search(page, sample_url, query)
+    alone, alone_chunks, found = result_ids(page), set(chunks), count(page)
+    chunks.clear()
+    other = new_page(chromium)
+    try:
+        other.on("request", lambda r: chunks.append(r.url) if r.url.endswith(".pf_index") else None)
+        open_search(other, sample_url, f"{common} {query}")
+        assert result_ids(other) == alone and alone and count(other) == found
+        assert f"for “{common} {query}”" in status(other)
+        assert set(chunks) == alone_chunks
+        # In quotes (a phrase) every word counts.
+        open_search(other, sample_url, f'"{common} {query}"')
+        assert count(other) < found, (common, query)
+        assert other.errors == []
+    finally:
+        other.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ One Pagefind process over 40,000 pages needs ~8 GB (about 0.2 MB a page, MEASURE
 so the record pages are split into shards (``shard_size``: an eighth of the pages, between 1,250
 and 5,000 a shard), each indexed by its own Pagefind run into ``site/pagefind/<shard>/``. The
 search page (static/search.js) loads the first bundle with Pagefind's JS API and merges the others
-(``mergeIndex``). Every query fetches one index chunk (~35 KB) per query word from every shard,
+(``mergeIndex``). Every query fetches one index chunk per query word from every shard,
 so shards are few and large: 8 for 5,001 to 40,000 pages (docs/performance.md).
 
 A record's shard is a hash of its id modulo a power of two, so adding a record changes one shard,
@@ -51,6 +51,14 @@ DELTA_DIR = "delta"
 #: Shards above this many pages are indexed one at a time: a Pagefind run holds ~0.2 MB a page
 #: (FRUS records; 0.4 MB for the benchmark's generated ones), and two at once would pass 2 GB.
 PARALLEL_MAX_PAGES = 2000
+#: Postings per index chunk (Pagefind's ``PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE``, default 20,000: a
+#: count of word locations, not bytes). A query fetches, from every shard, the chunk holding each
+#: of its words, so smaller chunks are fewer bytes a query; each chunk costs a line in every
+#: shard's ``pf_meta``, which every search loads. Measured on one 4,921-page FRUS shard: ten query
+#: words fetched 474 KB of chunks at 20,000, 319 at 10,000, 212 at 5,000, 187 at 2,500, while the
+#: shard's pf_meta grew 51 -> 54 -> 58 -> 64 KB (docs/performance.md). The variable is Pagefind's
+#: unstable interface, pinned with Pagefind (``pagefind[bin]>=1.5,<1.6``); a test checks it takes.
+INDEX_CHUNK_SIZE = 5000
 #: Pagefind's own UI bundles: our page has its own UI, so they are not published (×shards).
 _UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                         "pagefind-modular-ui.css", "pagefind-component-ui.js",
@@ -122,7 +130,8 @@ _PREPARE = hashlib.sha256(Path(prepare.__file__).read_bytes()).hexdigest()[:16]
 
 def _digest(source: _Source, count: int, pages: list[str]) -> str:
     # The indexed copies are made by prepare.py: a change to it is a change to every shard.
-    h = hashlib.sha256(f"pagefind-shard v{INDEX_VERSION} {_pagefind_version()} {_PREPARE} {count}\n".encode())
+    h = hashlib.sha256(f"pagefind-shard v{INDEX_VERSION} {_pagefind_version()} {_PREPARE} {count} "
+                       f"{INDEX_CHUNK_SIZE}\n".encode())
     for path in pages:
         data = source(path).read_bytes()
         h.update(f"{path}\0{len(data)}\0".encode())
@@ -201,7 +210,7 @@ def _run_pagefind(source: Path | _Source, pages: list[str], out: Path, gate: _Ga
                 (root / input_name(path)).write_bytes(prepare.indexed_copy(data))
         cmd = [*pagefind_command(), "--site", str(root), "--output-path", str(out), "--silent"]
         with gate.runs:
-            proc = run_pagefind(cmd, len(pages))
+            proc = run_pagefind(cmd, len(pages), {"PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(INDEX_CHUNK_SIZE)})
     if proc.returncode != 0:
         raise IndexingFailed(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
     for name in _UNUSED_BUNDLE_FILES:

@@ -26,12 +26,13 @@ def timeout(pages: int) -> float:
         return BASE_SECONDS + PER_PAGE * pages
 
 
-def run_pagefind(cmd: list[str], pages: int) -> subprocess.CompletedProcess[str]:
-    """``cmd`` (a Pagefind run over ``pages`` pages), output captured; IndexingFailed when it
-    does not finish in time."""
+def run_pagefind(cmd: list[str], pages: int, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``cmd`` (a Pagefind run over ``pages`` pages), output captured, with ``env`` added to the
+    environment; IndexingFailed when it does not finish in time."""
     limit = timeout(pages)
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=limit, preexec_fn=die_with_parent)
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=limit, preexec_fn=die_with_parent,
+                              env={**os.environ, **(env or {})})
     except subprocess.TimeoutExpired:
         raise IndexingFailed(f"pagefind did not finish indexing {pages} page(s) in {limit:.0f} s and was "
                              "stopped; the site was left as it was (ARCHIVEGEN_PAGEFIND_TIMEOUT sets the "

@@ -14,6 +14,8 @@
 const JOINERS = /[\u2012\u2013\u2014\u2015\u2212/]/g;
 const SUFFIXES = ["s", "es", "ed", "d", "ing", "er", "ers", "ly", "ion", "ions", "ment", "ments", "al", "'s", "’s"];
 const MIN_WORD = 3;
+// A query word on at least this share of the indexed pages is left out of a query with other words.
+const COMMON = 0.9;
 
 export function fold(word) {
   return word.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
@@ -31,9 +33,10 @@ function keys(word) {
 }
 
 export class Vocabulary {
-  constructor(base, names) {
+  constructor(base, names, pages = 0) {
     this.base = base;      // URL of the vocab/ folder
     this.names = new Set(names); // the files it has
+    this.pages = pages;    // pages indexed (the counts are pages a word is on)
     this.files = new Map(); // file key -> Promise of {words (sorted), counts}
   }
 
@@ -54,6 +57,36 @@ export class Vocabulary {
     if (at < words.length && words[at].startsWith(word)) return true;
     return SUFFIXES.some((s) => word.endsWith(s) && word.length - s.length >= MIN_WORD
       && counts[word.slice(0, -s.length)]);
+  }
+
+  // The query without the words on nearly every page (COMMON of the pages or more: "the", and in
+  // FRUS "document", "published"), when it has other words and no phrase in quotes. Such a word
+  // hardly changes which records match (those lacking it join) nor their order (it tells no page
+  // apart), and its index chunks are the largest of all: at 40,000 FRUS records "the" is ~350 KB
+  // in every shard, so "the Hungarian revolution" fetched 2.8 MB.
+  // With `orNothing`, a query of common words alone gives "" (a reader typing "the" has more to come).
+  async withoutCommon(query, orNothing = false) {
+    if (!this.pages || /["“”]/.test(query)) return query;
+    const words = query.split(/\s+/).filter(Boolean);
+    const common = await Promise.all(words.map(async (w) => {
+      const word = fold(w.replace(/[.,;:!?]+$/, ""));
+      if (word.length < MIN_WORD) return false;
+      const { counts } = await this.load(keys(word)[1]);
+      return (counts[word] || 0) >= COMMON * this.pages;
+    }));
+    const kept = words.filter((_, i) => !common[i]);
+    return kept.length ? kept.join(" ") : orNothing ? "" : query;
+  }
+
+  // Every word of the archive that begins with `word` (a Pagefind search for it matches them all).
+  // Only for a word of the archive: a part of a word still being typed ("rev") begins hundreds.
+  async extensions(word) {
+    if (word.length < MIN_WORD) return [];
+    const { counts, words } = await this.load(keys(word)[1]);
+    if (!counts[word]) return [];
+    const out = [];
+    for (let at = lowerBound(words, word); at < words.length && words[at].startsWith(word); at++) out.push(words[at]);
+    return out;
   }
 
   // The nearest word of the archive, or null.

@@ -137,7 +137,8 @@ async function loadIndex() {
   if (!response.ok) throw new Error(`search index manifest: HTTP ${response.status}`);
   const manifest = await response.json();
   if (manifest.version !== config.version) throw new Error(`search index manifest: version ${manifest.version}`);
-  const vocab = manifest.vocab ? new Vocabulary(new URL(manifest.vocab, manifestUrl), manifest.vocab_files || []) : null;
+  const pages = (manifest.pages || []).reduce((a, b) => a + b, 0);
+  const vocab = manifest.vocab ? new Vocabulary(new URL(manifest.vocab, manifestUrl), manifest.vocab_files || [], pages) : null;
   // The delta bundle (version 2) is one more index after the home shards, with its own shard value.
   const bundles = [...manifest.shards, ...(manifest.delta ? [manifest.delta] : [])]
     .map((s) => new URL(s, manifestUrl).pathname);
@@ -255,6 +256,13 @@ async function search(state) {
     const fixed = await vocab.correct(query);
     if (fixed.changed) query = corrected = fixed.query;
   }
+  // The words as typed (corrected) mark titles and the record page; the search leaves out the
+  // words on nearly every page (search-words.js, withoutCommon).
+  const typed = query;
+  if (query && vocab) {
+    query = await vocab.withoutCommon(query);
+    await loadExtensions(pagefind, vocab, query);
+  }
   const filters = pagefindFilters(state);
   const order = state.sort || (query ? "relevance" : "oldest");
   if (!query && !Object.keys(filters).length) {
@@ -288,9 +296,20 @@ async function search(state) {
     }
   }
   let data = await Promise.all(shown.map(dataOf));
-  const words = query ? queryWords(query) : [];
+  const words = typed ? queryWords(typed) : [];
   if (order === "relevance" && words.length) data = titlesFirst(data, words);
   return { total, start, data, counts, order, corrected, words };
+}
+
+// Pagefind matches a query word as a prefix of the index's words, but only among the index chunks
+// it has loaded: the chunk whose range holds the word, and whatever earlier searches loaded. So
+// that results never depend on earlier searches (nor on where chunk boundaries fall), the chunks
+// of every word of the archive that the query word begins are loaded first, once: a search for
+// "german" finds "Germany" whether or not the page searched for it before. Parts of words (a
+// reader still typing) and words under three letters are left to Pagefind: they begin too many.
+async function loadExtensions(pagefind, vocab, query) {
+  const all = [...new Set((await Promise.all(queryWords(query).map((w) => vocab.extensions(w)))).flat())];
+  if (all.length) await pagefind.preload(all.join(" "));
 }
 
 // Within a page of results by relevance, records whose title holds the query's words in order
@@ -570,7 +589,11 @@ input.addEventListener("input", () => {
   // Fetch the query's chunks while the reader types, so the search after the pause finds them.
   const last = next.q.split(/\s+/).pop() || "";
   if (index?.pagefind && last.length >= PRELOAD_MIN) {
-    index.pagefind.preload(next.q, { filters: pagefindFilters(next) }).catch(() => {});
+    // Without the words on nearly every page, as the search will be (withoutCommon); nothing
+    // while the query is such words alone ("the": 2.8 MB of chunks at 40,000 records).
+    const { pagefind, vocab } = index;
+    (vocab ? vocab.withoutCommon(splitJoined(next.q), true) : Promise.resolve(next.q))
+      .then((q) => q && pagefind.preload(q, { filters: pagefindFilters(next) })).catch(() => {});
   }
   // Typing replaces the history entry; submitting or choosing a filter adds one.
   typing = setTimeout(() => go(stateFromForm(current), { replace: true }), DEBOUNCE_MS);
