@@ -117,11 +117,14 @@ def _word_split_from_its_longer_form(site: Path) -> tuple[str, str, str]:
     chunks = _read(next((site / "pagefind" / "0").glob("pagefind.*.pf_meta")))[2]  # [from, to, name]
     pages = {p.parent.name: prepare.page_words(p.read_bytes()) for p in (site / "records").glob("*/index.html")}
     vocab = sorted(set().union(*pages.values()))
-    for word in vocab:
-        holding = [c for c in chunks if c[0] <= word <= c[1]]
-        if len(word) < 4 or len(holding) != 1:
+    for i, word in enumerate(vocab):
+        if len(word) < 4 or not vocab[i + 1:i + 2] or not vocab[i + 1].startswith(word):
             continue
-        longer = [w for w in vocab if w.startswith(word) and w > holding[0][1] and w[:-1] > holding[0][1]]
+        holding = [c for c in chunks if c[0] <= word <= c[1]]
+        if len(holding) != 1:
+            continue
+        following = vocab[i + 1:i + 200]  # sorted: the words it begins come right after it
+        longer = [w for w in following if w.startswith(word) and w > holding[0][1] and w[:-1] > holding[0][1]]
         records = sorted(r for r, ws in pages.items() if word not in ws and any(w in ws for w in longer))
         if longer and records and sum(1 for ws in pages.values() if any(w.startswith(word) for w in ws)) <= 20:
             return word, longer[0], records[0]
