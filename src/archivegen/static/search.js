@@ -247,6 +247,19 @@ function withoutHidden(results, counts) {
   });
 }
 
+// Recent searches' results, so that turning a page or changing the order back does not search
+// again (a search over 8 shards costs the reader's machine ~0.3 s). Keyed by everything that
+// decides the answer: the words searched, the filters, the filter keys counted, the order. The
+// index never changes while the page is open.
+const searches = new Map();
+function remembered(key, run) {
+  if (!searches.has(key)) {
+    if (searches.size >= 16) searches.delete(searches.keys().next().value);
+    searches.set(key, run().catch((error) => { searches.delete(key); throw error; }));
+  }
+  return searches.get(key);
+}
+
 async function search(state) {
   const { pagefind, shards, hidden, delta, vocab } = index;
   if (!pagefind) return { total: 0, start: 0, data: [], counts: {}, order: "", words: [] };
@@ -274,9 +287,11 @@ async function search(state) {
   // Browsing by filters alone: every record page carries the browse value (search.py).
   const term = query ?? config.browse;
   await loadKeys([...openGroups], term);
-  const all = await pagefind.search(term, { filters });
-  const counts = all.filters;
-  const results = withoutHidden(all.results, counts);
+  const { counts, results } = await remembered(JSON.stringify(["all", term, filters, [...loadedKeys].sort()]),
+    async () => {
+      const all = await pagefind.search(term, { filters });
+      return { counts: all.filters, results: withoutHidden(all.results, all.filters) };
+    });
   const total = results.length;
   const start = (state.page - 1) * config.page_size;
   const end = Math.min(total, start + config.page_size);
@@ -287,10 +302,13 @@ async function search(state) {
     const sort = { [config.sort]: order === "oldest" ? "asc" : "desc" };
     const visible = (r) => !hidden.has(r.id);
     if (shards === 1) {
-      shown = (await pagefind.search(term, { filters, sort })).results.filter(visible).slice(start, end);
+      const sorted = await remembered(JSON.stringify(["sorted", term, filters, sort]),
+        () => pagefind.search(term, { filters, sort }));
+      shown = sorted.results.filter(visible).slice(start, end);
     } else {
-      const lists = await Promise.all(Array.from({ length: shards }, (_, k) =>
-        pagefind.search(term, { filters: { ...filters, shard: [String(k)] }, sort })));
+      const lists = await remembered(JSON.stringify(["sorted", term, filters, sort]), () =>
+        Promise.all(Array.from({ length: shards }, (_, k) =>
+          pagefind.search(term, { filters: { ...filters, shard: [String(k)] }, sort }))));
       const kept = lists.map((r, k) => (k === delta ? r.results : r.results.filter(visible)));
       shown = (await mergeSorted(kept, end, order === "newest")).slice(start);
     }
