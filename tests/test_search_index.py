@@ -137,13 +137,12 @@ def test_index_chunks_are_small_so_a_query_fetches_little(sample_site: Path, tmp
     the bundle is cut in small chunks (``INDEX_CHUNK_SIZE``, through Pagefind's unstable
     ``PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE``). Guards the setting against a Pagefind that ignores it:
     the sample indexed at Pagefind's default (20,000) gives several times fewer, larger chunks."""
-    from archivegen.index.determinism import _read
+    from archivegen.index.determinism import index_chunks
 
     pages = sorted(p.relative_to(sample_site).as_posix() for p in (sample_site / "records").glob("*/index.html"))
 
     def chunks(out: Path) -> tuple[int, float]:
-        meta = _read(next(out.glob("pagefind.*.pf_meta")))
-        sizes = [(out / "index" / f"{c[2]}.pf_index").stat().st_size for c in meta[2]]
+        sizes = [(out / "index" / f"{name}.pf_index").stat().st_size for _, _, name in index_chunks(out)]
         return len(sizes), sum(sizes) / len(sizes)
 
     search_index._run_pagefind(sample_site, pages, tmp_path / "ours")

@@ -112,9 +112,9 @@ def _word_split_from_its_longer_form(site: Path) -> tuple[str, str, str]:
     matching finds that record, and only when the later chunk is loaded. Read from the built
     bundle (its chunk list) and pages, so the test follows the index wherever its chunks fall."""
     from archivegen.index import prepare
-    from archivegen.index.determinism import _read
+    from archivegen.index.determinism import index_chunks
 
-    chunks = _read(next((site / "pagefind" / "0").glob("pagefind.*.pf_meta")))[2]  # [from, to, name]
+    chunks = index_chunks(site / "pagefind" / "0")
     pages = {p.parent.name: prepare.page_words(p.read_bytes()) for p in (site / "records").glob("*/index.html")}
     vocab = sorted(set().union(*pages.values()))
     for i, word in enumerate(vocab):

@@ -24,8 +24,9 @@ from typing import Any
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
-#: Positions in the metadata list (Pagefind 1.5's ``MetaIndex``): version, pages, index chunks,
-#: filters ([name, chunk hash] pairs), sorts.
+#: Positions in the metadata list (Pagefind 1.5's ``MetaIndex``): version, pages, index chunks
+#: ([first word, last word, chunk name] triples), filters ([name, chunk hash] pairs), sorts.
+_META_CHUNKS = 2
 _META_FILTERS = 3
 
 
@@ -34,6 +35,14 @@ def _read(path: Path) -> Any:
     if not data.startswith(SIGNATURE):
         raise ValueError(f"{path}: not a Pagefind data file")
     return cbor2.loads(data[len(SIGNATURE):])
+
+
+def index_chunks(bundle: Path) -> list[tuple[str, str, str]]:
+    """A bundle's word-index chunks, in order: (first word, last word, chunk name), the chunk's file
+    being ``index/<name>.pf_index``. Pagefind fetches, for a query word, the chunks whose range
+    holds it."""
+    meta = _read(next(bundle.glob("pagefind.*.pf_meta")))
+    return [(str(first), str(last), str(name)) for first, last, name in meta[_META_CHUNKS]]
 
 
 def _encode(value: Any) -> bytes:
