@@ -153,6 +153,17 @@ def make_queries(records: Iterable[Record], per_kind: int, seed: int = 17,
     return out
 
 
+def _misspellable(r: Record, df: Counter[str]) -> list[str]:
+    """The title and summary words of 6 letters or more a misspelled query starts from, rarest first."""
+    return sorted({w for w in content_words(f"{r.title} {r.summary}") if len(w) >= 6 and w.isalpha()},
+                  key=lambda w: (df[w.lower()], w))
+
+
+def _volume_words(r: Record) -> list[str]:
+    """The words of a record's collections that name its volume ("Eastern", "XXV")."""
+    return [w for w in content_words(" ".join(r.collections)) if w.lower() not in {"foreign", "relations", "volume"}]
+
+
 def _known_items(records: list[Record], candidates: dict[str, list[Query]], df: Counter[str],
                  rng: random.Random) -> dict[str, list[Query]]:
     """The known-item set (module docstring): each record's first query of a kind that singles it out."""
@@ -182,16 +193,14 @@ def _choices(kind: str, r: Record, q: Query, df: Counter[str]) -> list[str]:
     title = content_words(r.title)
     rarest = sorted(set(title), key=lambda w: (df[w.lower()], w))
     if kind == "misspelled":
-        pool = sorted({w for w in content_words(f"{r.title} {r.summary}") if len(w) >= 6 and w.isalpha()},
-                      key=lambda w: (df[w.lower()], w))
+        pool = _misspellable(r, df)
         return [q.control] + [f"{w} {o}" for w in pool[:4] for o in rarest if o != w]
     if kind == "name":
         names = sorted({fold(p.split(",")[0]) for p in r.people if p.split(",")[0].strip()})
         return [q.text] + [f"{n} {w}" for n in names for w in rarest if fold(w) != n]
     if kind == "document":
         number = q.text.split()[1]
-        volume = sorted({w for w in content_words(" ".join(r.collections))
-                         if w.lower() not in {"foreign", "relations", "volume"}}, key=lambda w: (df[w.lower()], w))
+        volume = sorted(set(_volume_words(r)), key=lambda w: (df[w.lower()], w))
         return [q.text] + [f"document {number} {w}" for w in volume]
     return [q.text]
 
@@ -222,8 +231,7 @@ def _query(kind: str, r: Record, titles: Counter[str], df: Counter[str], rng: ra
             return None
         return f"{m.group(1)} {r.places[0]}"
     if kind == "misspelled":
-        pool = sorted({w for w in content_words(f"{r.title} {r.summary}") if len(w) >= 6 and w.isalpha()},
-                      key=lambda w: (df[w.lower()], w))
+        pool = _misspellable(r, df)
         others = [w for w in title if w not in pool[:1]]
         if not pool or not others:
             return None
@@ -232,8 +240,7 @@ def _query(kind: str, r: Record, titles: Counter[str], df: Counter[str], rng: ra
         return f"{wrong} {other}\t{pool[0]} {other}"
     if kind == "document":
         m = re.search(r"Document (\d+)", r.source)
-        volume = [w for w in content_words(" ".join(r.collections))
-                  if w.lower() not in {"foreign", "relations", "volume"} and not w.isupper()]
+        volume = [w for w in _volume_words(r) if not w.isupper()]
         if not m or not volume:
             return None
         return f"document {m.group(1)} {rng.choice(volume)}"
