@@ -183,6 +183,9 @@ def test_a_word_on_nearly_every_page_is_left_out_of_a_longer_query(page: Any, ch
         assert result_ids(other) == alone and alone and count(other) == found
         assert f"for “{common} {query}”" in status(other)
         assert set(chunks) == alone_chunks
+        # The record page marks the words searched, not every "the" of the transcription.
+        link = str(other.get_attribute(".search-result .result-title", "href"))
+        assert "highlight=" in link and common not in link.split("highlight=", 1)[1].split("+"), link
         # In quotes (a phrase) every word counts.
         open_search(other, sample_url, f'"{common} {query}"')
         assert count(other) < found, (common, query)

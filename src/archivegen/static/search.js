@@ -269,8 +269,9 @@ async function search(state) {
     const fixed = await vocab.correct(query);
     if (fixed.changed) query = corrected = fixed.query;
   }
-  // The words as typed (corrected) mark titles and the record page; the search leaves out the
-  // words on nearly every page (search-words.js, withoutCommon).
+  // The search leaves out the words on nearly every page (search-words.js, withoutCommon); a
+  // title is still matched against every word typed, while the record page marks only the
+  // words searched (marking every "the" of a transcription hides the words that were meant).
   const typed = query;
   if (query && vocab) {
     query = await vocab.withoutCommon(query);
@@ -314,8 +315,9 @@ async function search(state) {
     }
   }
   let data = await Promise.all(shown.map(dataOf));
-  const words = typed ? queryWords(typed) : [];
-  if (order === "relevance" && words.length) data = titlesFirst(data, words);
+  const titleWords = typed ? queryWords(typed) : [];
+  if (order === "relevance" && titleWords.length) data = titlesFirst(data, titleWords);
+  const words = query ? queryWords(query) : [];
   return { total, start, data, counts, order, corrected, words };
 }
 
