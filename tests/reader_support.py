@@ -18,11 +18,6 @@ from typing import Any, ClassVar
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 SAMPLE_BASE_PATH = "/archive/"
 """The path part of the sample archive's base_url (https://example.org/archive/)."""
 
