@@ -45,6 +45,33 @@ def text_forms(a: Authority) -> list[str]:
     return forms
 
 
+Trie = dict[str, "Trie"]
+"""Letter -> the rest of the forms that go on with it; the key "" marks where a form ends."""
+
+
+def _longest_first(forms: Iterable[str]) -> str:
+    """A regular expression matching any of ``forms``, the longest that fits first, built as a trie
+    ("Imre Nagy|Imre Horvath" -> "Imre (?:Horvath|Nagy)"). The same matches as the forms joined by
+    "|" longest first, but each place in the text tries one branch per letter instead of every
+    form: with hundreds of names, a third of a build went to the plain alternation."""
+    trie: Trie = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a form ends here
+
+    def alternation(node: Trie) -> str:
+        branches = [re.escape(char) + alternation(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        grouped = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # A form ends here too: try the longer forms first (greedy), then this one.
+        return f"(?:{grouped})?" if "" in node else grouped
+
+    return alternation(trie)
+
+
 def text_mentions(bodies: Iterable[tuple[str, str]], entries: Iterable[Authority]) -> dict[tuple[str, str], list[str]]:
     """(kind, name) -> ids of the records whose transcription mentions any form of it, in the
     order given. ``bodies``: (record id, transcription)."""
@@ -57,8 +84,7 @@ def text_mentions(bodies: Iterable[tuple[str, str]], entries: Iterable[Authority
     found: dict[tuple[str, str], list[str]] = {}
     if not owners:
         return found
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(owners, key=lambda f: (-len(f), f)))
-                         + r")(?!\w)")
+    pattern = re.compile(r"(?<!\w)(?:" + _longest_first(owners) + r")(?!\w)")
     for record_id, body in bodies:
         hits = {key for m in pattern.finditer(strip_accents(body)) for key in owners[m.group(0)]}
         for key in sorted(hits):
