@@ -23,7 +23,11 @@ SAMPLE_BASE_PATH = "/archive/"
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    """Static files without a log line per request (they would bury pytest's output)."""
+    """Static files without a log line per request (they would bury pytest's output), over
+    connections kept open (as browser_support's server)."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map,
                       ".webmanifest": "application/manifest+json", ".svg": "image/svg+xml",
