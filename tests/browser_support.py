@@ -18,7 +18,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -45,15 +45,24 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + UNUSED_WINDOW_FEATURES)]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    # Connections kept open (HTTP/1.1) instead of one per file: a search page fetches hundreds of
-    # index files and fragments. Without Nagle's delay, or each response waits ~40 ms for an ACK.
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files without a log line per request (they would bury pytest's output), with the
+    site's own media types, over connections kept open (HTTP/1.1) instead of one per file: a
+    search page fetches hundreds of index files and fragments. Without Nagle's delay, or each
+    response waits ~40 ms for an ACK."""
+
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".webmanifest": "application/manifest+json", ".svg": "image/svg+xml",
+        ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json"}
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+
+class _CountingHandler(QuietHandler):
     def do_GET(self) -> None:
         # Counted here, not through the page's events: Pagefind fetches from a web worker.
         self.server.requested.append(self.path)  # type: ignore[attr-defined]
@@ -94,7 +103,7 @@ class StaticServers:
             directory = root
         else:
             directory = site.resolve()
-        handler = functools.partial(_QuietHandler, directory=str(directory))
+        handler = functools.partial(_CountingHandler, directory=str(directory))
         server = Server(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         self._servers.append(server)

@@ -12,36 +12,15 @@ import dataclasses
 import functools
 import threading
 from collections.abc import Callable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
+from browser_support import QuietHandler, Server
+
 SAMPLE_BASE_PATH = "/archive/"
 """The path part of the sample archive's base_url (https://example.org/archive/)."""
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Static files without a log line per request (they would bury pytest's output), over
-    connections kept open (as browser_support's server)."""
-
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map,
-                      ".webmanifest": "application/manifest+json", ".svg": "image/svg+xml",
-                      ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json"}
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    # The stdlib's accept queue of 5 drops connections when the search page fetches dozens of
-    # index files at once (Pagefind skips a chunk it failed to fetch).
-    request_queue_size = 1024
-    daemon_threads = True
 
 
 class SiteServer:
@@ -51,7 +30,7 @@ class SiteServer:
         self.site = site
         self.base_path = base_path
         handler = functools.partial(QuietHandler, directory=str(docroot))
-        self.httpd = _Server(("127.0.0.1", 0), handler)
+        self.httpd = Server(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
