@@ -21,6 +21,11 @@ export function fold(word) {
   return word.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
 }
 
+// A query word as the index has it: without quotes and trailing punctuation, folded.
+export function indexWord(word) {
+  return fold(word.replace(/^["“”]+|["“”.,;:!?]+$/g, ""));
+}
+
 // The query Pagefind is given: dashes and slashes between words become spaces.
 export function splitJoined(query) {
   return query.replace(JOINERS, " ").replace(/\s+/g, " ").trim();
@@ -69,7 +74,7 @@ export class Vocabulary {
     if (!this.pages || /["“”]/.test(query)) return query;
     const words = query.split(/\s+/).filter(Boolean);
     const common = await Promise.all(words.map(async (w) => {
-      const word = fold(w.replace(/[.,;:!?]+$/, ""));
+      const word = indexWord(w);
       if (word.length < MIN_WORD) return false;
       const { counts } = await this.load(keys(word)[1]);
       return (counts[word] || 0) >= COMMON * this.pages;

@@ -30,7 +30,7 @@
 // State lives in the URL (q, sort, from, to, page, verbatim, and one parameter per filter
 // value), so a search can be bookmarked and shared, and Back works.
 
-import { Vocabulary, fold, splitJoined } from "./search-words.js";
+import { Vocabulary, fold, indexWord, splitJoined } from "./search-words.js";
 
 const config = JSON.parse(document.getElementById("search-config").textContent);
 const FILTER_KEYS = config.filters.map((f) => f.key);
@@ -350,7 +350,7 @@ function titlesFirst(data, words) {
 
 // The words to mark on a record page after a click (highlight.js).
 function queryWords(query) {
-  return [...new Set(query.split(/\s+/).map((w) => fold(w.replace(/^["“”]+|["“”.,;:!?]+$/g, ""))).filter(Boolean))];
+  return [...new Set(query.split(/\s+/).map(indexWord).filter(Boolean))];
 }
 
 // ---------------------------------------------------------------------------------------------
