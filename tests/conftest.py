@@ -28,6 +28,19 @@ from browser_support import chromium, serve_site  # noqa: E402, F401 - one brows
 from reader_support import site_server  # noqa: E402, F401
 from search_support import build_sharded  # noqa: E402
 
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Under ``--dist loadgroup`` (scripts/test.sh) pytest-xdist keeps the tests of one
+    ``xdist_group`` on one worker by adding "@<group>" to their node ids. If it could not, the
+    group's tests are dealt to both workers and each repeats the group's shared work (pytest 9.2
+    with pytest-xdist 3.8: pytest-dev/pytest-xdist#1386): each such test fails, saying so."""
+    if (getattr(item.config.option, "loadgroup", False) and item.get_closest_marker("xdist_group")
+            and "@" not in item.nodeid):
+        pytest.fail("--dist loadgroup did not keep this test's xdist_group on one worker: this pytest "
+                    "and pytest-xdist do not work together (see the pytest pin in pyproject.toml)",
+                    pytrace=False)
+
+
 ARCHIVE_YAML = """\
 title: Test Archive
 description: A small archive for tests.
