@@ -5,11 +5,11 @@ the sample's records) are in conftest.py, so every module reuses one build. A te
 the ``page`` (console checked) and ``model`` fixtures by importing ``checked_page`` and
 ``records_by_id`` from here.
 
-``what_is_shown`` reads everything a search state shows (status, whole filter panel, every result
+``READ_ALL_JS`` reads everything a search state shows (status, whole filter panel, every result
 id) with one script in the page: the script clicks the same controls a reader does (Next page,
 each filter group, every "Show all"), waiting for the page to settle after each, so the results
 equal those of driving it click by click from Python, without a round trip per click. The
-``shown_side_by_side`` helper reads several sites in parallel pages, for tests that compare a
+``assert_searches_alike`` helper reads two sites in parallel pages, for tests that compare a
 sharded or patched index with a reference one.
 """
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -138,15 +137,6 @@ def all_ids(page: Any) -> list[str]:
     return ids
 
 
-def panel(page: Any) -> str:
-    """The whole filter panel, every group open and every value shown."""
-    for key in page.eval_on_selector_all("[data-group]", "els => els.map(e => e.dataset.group)"):
-        open_group(page, key)
-    while page.locator("#search-filters .link-button[aria-expanded=false]").count():
-        page.locator("#search-filters .link-button[aria-expanded=false]").first.click()
-    return page.inner_text("#search-filters")
-
-
 # ---------------------------------------------------------------------------------------------
 # Reading everything a search state shows, in one script per page
 
@@ -190,49 +180,40 @@ Shown = tuple[str, str, list[str]]
 """(status, whole filter panel, result ids) of a search state."""
 
 
-@contextmanager
-def _pages(chromium: Any, count: int) -> Iterator[list[Any]]:
-    pages = [new_page(chromium) for _ in range(count)]
-    try:
-        yield pages
-    finally:
-        for page in pages:
-            page.close()
-
-
-def shown_side_by_side(chromium: Any, urls: Sequence[str], state: dict[str, str]) -> list[Shown]:
-    """What one search state shows on each search page of ``urls``, read in parallel pages:
-    (status, whole filter panel, result ids; ids in order when the order is by date)."""
-    with _pages(chromium, len(urls)) as pages:
-        for page, url in zip(pages, urls, strict=True):
-            page.goto(url + query_string(state))
-            page.evaluate(f"() => {{ window.__shown = ({READ_ALL_JS})(); }}")  # started, not awaited
-        seen = [page.evaluate("() => window.__shown") for page in pages]
-        shown = []
-        for page, read in zip(pages, seen, strict=True):
-            assert read["problems"] == [], f"{page.url}: {read['problems']}"
-            ids = ids_of(read["hrefs"], page.url)
-            ordered = ids if state.get("sort") or not state.get("q") else sorted(ids)
-            shown.append((read["status"], read["panel"], ordered))
-            assert page.errors == [], f"{page.url}: {page.errors}"
+def _read(pages: Sequence[Any], urls: Sequence[str], state: dict[str, str]) -> list[Shown]:
+    """What ``state`` shows on each search page of ``urls``, each loaded in its page of ``pages``
+    and read there in parallel: (status, whole filter panel, result ids; ids in order when the
+    order is by date)."""
+    for page, url in zip(pages, urls, strict=True):
+        page.goto(url + query_string(state))
+        page.evaluate(f"() => {{ window.__shown = ({READ_ALL_JS})(); }}")  # started, not awaited
+    seen = [page.evaluate("() => window.__shown") for page in pages]
+    shown = []
+    for page, read in zip(pages, seen, strict=True):
+        assert read["problems"] == [], f"{page.url}: {read['problems']}"
+        ids = ids_of(read["hrefs"], page.url)
+        ordered = ids if state.get("sort") or not state.get("q") else sorted(ids)
+        shown.append((read["status"], read["panel"], ordered))
+        assert page.errors == [], f"{page.url}: {page.errors}"
     return shown
-
-
-def what_is_shown(chromium: Any, url: str, state: dict[str, str]) -> Shown:
-    """(status, whole filter panel, result ids) of a search state: ids in order when sorted by date."""
-    return shown_side_by_side(chromium, [url], state)[0]
 
 
 def assert_searches_alike(chromium: Any, reference: str, other: str, states: list[dict[str, str]],
                           what: str) -> list[Shown]:
-    """Each state shows the same on the ``other`` search page as on the ``reference`` one;
-    returns what the reference showed."""
-    want = []
-    for state in states:
-        a, b = shown_side_by_side(chromium, [reference, other], state)
-        assert a == b, f"{what} differs for {state}"
-        want.append(a)
-    return want
+    """Each state shows the same on the ``other`` search page as on the ``reference`` one, both
+    read side by side; returns what the reference showed. One page per site loads every state
+    in turn, as a reader's tab does (a new page per state costs Chromium a renderer each)."""
+    pages = [new_page(chromium), new_page(chromium)]
+    try:
+        want = []
+        for state in states:
+            a, b = _read(pages, [reference, other], state)
+            assert a == b, f"{what} differs for {state}"
+            want.append(a)
+        return want
+    finally:
+        for page in pages:
+            page.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,26 +20,22 @@ from browser_support import new_page  # the chromium and serve_site fixtures com
 
 # The helpers and the fixtures `page` (checked_page) and `model` (records_by_id) live in
 # search_support; they are imported here by name, as other modules import them.
-from search_support import (  # noqa: F401
+from search_support import (
     FILTER_VALUES,
     MODEL_ID,
     PAGE_SIZE,
     all_ids,
     assert_searches_alike,
-    build_sharded,
     carriers,
-    checked_page,
+    checked_page,  # noqa: F401 - the `page` fixture
     count,
     date_key,
-    group_counts,
     open_group,
     open_search,
-    panel,
-    records_by_id,
+    records_by_id,  # noqa: F401 - the `model` fixture
     settled,
     shown_ids,
     status,
-    what_is_shown,
 )
 
 pytestmark = pytest.mark.browser
