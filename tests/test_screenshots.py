@@ -7,7 +7,7 @@ would notice asserted on the same page loads.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,25 @@ def shots_dir() -> Iterator[Path]:
     yield SHOTS
 
 
+@pytest.fixture(scope="module")
+def tab(chromium: Any) -> Iterator[Callable[[int, str], Any]]:
+    """tab(width, scheme): one page per screen width and colour scheme, which loads every page
+    shot in that view in turn, as a reader's tab does (a context per shot cost Chromium about
+    a quarter of a CPU-second each)."""
+    contexts: dict[tuple[int, str], Any] = {}
+
+    def page_in(width: int, scheme: str) -> Any:
+        if (width, scheme) not in contexts:
+            contexts[width, scheme] = chromium.new_context(viewport={"width": width, "height": 900},
+                                                           color_scheme=scheme)
+            contexts[width, scheme].new_page()
+        return contexts[width, scheme].pages[0]
+
+    yield page_in
+    for context in contexts.values():
+        context.close()
+
+
 def _screenshot(page: Any, target: Path, width: int) -> dict[str, str]:
     """Save the whole page as ``target`` (as wide as the screen) and give the body's colours."""
     data = page.screenshot(path=str(target), full_page=True)
@@ -59,20 +78,17 @@ def _assert_scheme(colours: dict[str, str], scheme: str) -> None:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_record_page_screenshot(chromium: Any, site_server: SiteServer, shots_dir: Path,
+def test_record_page_screenshot(tab: Callable[[int, str], Any], site_server: SiteServer, shots_dir: Path,
                                 width: int, scheme: str) -> None:
     assert (site_server.site / RECORD_PATH / "index.html").is_file()
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    try:
-        page = open_page(context, site_server, RECORD, RECORD_PATH)
-        colours = _screenshot(page, shots_dir / f"record-{width}-{scheme}.png", width)
-        meta = page.locator(".metadata").bounding_box()
-        text = page.locator(".transcription").bounding_box()
-        line = page.evaluate("""() => { const p = document.querySelector('.transcription p:nth-of-type(4)');
-            const chars = p.textContent.length, lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
-            return chars / lines; }""")
-    finally:
-        context.close()
+    page = tab(width, scheme)
+    open_page(page.context, site_server, RECORD, RECORD_PATH, page=page)
+    colours = _screenshot(page, shots_dir / f"record-{width}-{scheme}.png", width)
+    meta = page.locator(".metadata").bounding_box()
+    text = page.locator(".transcription").bounding_box()
+    line = page.evaluate("""() => { const p = document.querySelector('.transcription p:nth-of-type(4)');
+        const chars = p.textContent.length, lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+        return chars / lines; }""")
     _assert_scheme(colours, scheme)
     assert meta and text
     if width >= 1280:  # metadata is a sidebar beside the text
@@ -106,20 +122,17 @@ SHOWN_KINDS = {"people term": "term", "years index": "years", "year": "year",
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("kind_name", list(SHOWN_KINDS))
-def test_page_screenshot(chromium: Any, site_server: SiteServer, shots_dir: Path,
+def test_page_screenshot(tab: Callable[[int, str], Any], site_server: SiteServer, shots_dir: Path,
                          kind_name: str, width: int, scheme: str) -> None:
     """<kind>-<width>-<scheme>.png: the page fills the screen's width without scrolling sideways,
     in the scheme's colours, with its heading in view at the top."""
     kind = next(k for k in PAGE_KINDS if k.name == kind_name)
     path = kind.path(site_server.site)
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    try:
-        page = open_page(context, site_server, kind, path)
-        colours = _screenshot(page, shots_dir / f"{SHOWN_KINDS[kind_name]}-{width}-{scheme}.png", width)
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        h1 = page.locator("h1").bounding_box()
-    finally:
-        context.close()
+    page = tab(width, scheme)
+    open_page(page.context, site_server, kind, path, page=page)
+    colours = _screenshot(page, shots_dir / f"{SHOWN_KINDS[kind_name]}-{width}-{scheme}.png", width)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    h1 = page.locator("h1").bounding_box()
     assert scroll_width <= width
     _assert_scheme(colours, scheme)
     assert h1 and h1["y"] < 900 and h1["x"] + h1["width"] <= width
